@@ -1,0 +1,35 @@
+/**
+ * `tripsage` — the command line. Thin: each command parses flags, opens the database and calls
+ * the same modules the HTTP API uses.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { DataDirLockedError } from '../db/data-dir.ts';
+import { DbError } from '../db/errors.ts';
+import { MigrationError } from '../db/migrate.ts';
+import { CliError } from './context.ts';
+import { registerDbCommands } from './db.commands.ts';
+import { registerServeCommand } from './serve.command.ts';
+
+const program = new Command('tripsage')
+  .description('TripSage: travel-planning database and API, embedded (PGlite) or on PostgreSQL')
+  .option('--data-dir <dir>', 'embedded database directory (env TRIPSAGE_DATA_DIR, default ./.tripsage/data)')
+  .option('--database-url <url>', 'PostgreSQL server instead of the embedded database (env DATABASE_URL)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerDbCommands(program);
+registerServeCommand(program);
+
+const KNOWN = [CliError, ConfigError, MigrationError, DataDirLockedError, DbError];
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (KNOWN.some((k) => e instanceof k)) {
+    process.stderr.write(`tripsage: ${(e as Error).message}\n`);
+    process.exit(e instanceof CliError ? e.exitCode : 1);
+  }
+  throw e;
+}

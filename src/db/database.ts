@@ -1,0 +1,40 @@
+/**
+ * The one seam between TripSage and a PostgreSQL engine.
+ *
+ * Glossary
+ * - backend: `pglite` (embedded, in-process, one connection, data in a directory) or `postgres`
+ *   (a `pg` Pool on a connection URL: native PostgreSQL, Neon, Supabase).
+ * - session: one physical connection held for a while (migrations, advisory locks). On PGlite
+ *   there is only one, so a session is the instance itself.
+ * - caller: who a request runs as (`anon`, `authenticated` + claims, `service_role`); see
+ *   `transaction.ts`.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.ts';
+
+export type Backend = 'pglite' | 'postgres';
+
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows touched by INSERT/UPDATE/DELETE, when the engine reports it. */
+  affectedRows?: number;
+}
+
+/** A held connection: plain SQL in, rows out. Multi-statement text only through `exec`. */
+export interface Session {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements (no parameters), as a migration file is. */
+  exec(text: string): Promise<void>;
+}
+
+export interface Database {
+  readonly backend: Backend;
+  /** Where it lives, with any password removed: a data directory or a URL. */
+  readonly location: string;
+  readonly kysely: Kysely<DB>;
+  /** A single statement on any connection (outside a request transaction). */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /** Holds one connection for the duration of `fn`. */
+  withSession<T>(fn: (s: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
