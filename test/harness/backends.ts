@@ -21,10 +21,19 @@ export interface BackendContext {
   readonly url: string | null;
 }
 
+export interface Handle {
+  db: Database;
+  url: string | null;
+  drop(): Promise<void>;
+}
+
 export interface TestBackend {
   name: Backend;
   memory: boolean;
-  clone(): Promise<{ db: Database; url: string | null; drop(): Promise<void> }>;
+  /** A clone of the migrated template. */
+  clone(): Promise<Handle>;
+  /** A new, empty, unmigrated database. */
+  empty(): Promise<Handle>;
 }
 
 let templateBlob: Blob | undefined;
@@ -38,6 +47,41 @@ function pgliteBackend(): TestBackend {
       const db = await openDatabase({ loadDataDir: templateBlob });
       return { db, url: null, drop: async () => {} };
     },
+    async empty() {
+      return { db: await openDatabase({}), url: null, drop: async () => {} };
+    },
+  };
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (admin: Database) => Promise<T>): Promise<T> {
+  const admin = await openDatabase({ databaseUrl: adminUrl, poolSize: 1 });
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.close();
+  }
+}
+
+async function createFrom(adminUrl: string, template: string): Promise<Handle> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await withAdmin(adminUrl, async (admin) => {
+    // A just-closed connection to the template lingers a moment server-side (55006).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        return;
+      } catch (e) {
+        if (attempt >= 50 || (e as { sqlstate?: string }).sqlstate !== '55006') throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+  const url = withDatabaseName(adminUrl, name);
+  const db = await openDatabase({ databaseUrl: url, poolSize: 5 });
+  return {
+    db,
+    url,
+    drop: () => withAdmin(adminUrl, async (a) => void (await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };
 }
 
@@ -46,38 +90,8 @@ function postgresBackend(templateUrl: string, adminUrl: string): TestBackend {
   return {
     name: 'postgres',
     memory: false,
-    async clone() {
-      const name = `t_${randomBytes(6).toString('hex')}`;
-      const admin = await openDatabase({ databaseUrl: adminUrl, poolSize: 1 });
-      try {
-        // A just-closed connection to the template lingers a moment server-side (55006).
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-            break;
-          } catch (e) {
-            if (attempt >= 50 || (e as { sqlstate?: string }).sqlstate !== '55006') throw e;
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        }
-      } finally {
-        await admin.close();
-      }
-      const url = withDatabaseName(adminUrl, name);
-      const db = await openDatabase({ databaseUrl: url, poolSize: 5 });
-      return {
-        db,
-        url,
-        async drop() {
-          const a = await openDatabase({ databaseUrl: adminUrl, poolSize: 1 });
-          try {
-            await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          } finally {
-            await a.close();
-          }
-        },
-      };
-    },
+    clone: () => createFrom(adminUrl, template),
+    empty: () => createFrom(adminUrl, 'template1'),
   };
 }
 
