@@ -230,7 +230,7 @@ const ACTORS: readonly Actor[] = ['owner', 'other', 'anon', 'service'];
 /** The spec: what each caller may do to a row of the owner's (or, for shared data, any row). */
 function expected(kind: Kind, op: Op, actor: Actor): Outcome {
   if (actor === 'service') return 'allowed';
-  if (actor === 'anon') return 'hidden';
+  if (actor === 'anon') return 'refused';
   switch (kind) {
     case 'shared':
       return op === 'select' ? 'allowed' : 'refused';
@@ -241,7 +241,7 @@ function expected(kind: Kind, op: Op, actor: Actor): Outcome {
       if (op === 'update') return 'refused';
       return actor === 'owner' ? 'allowed' : op === 'insert' ? 'refused' : 'hidden';
     default:
-      return 'allowed';
+      return actor === 'owner' ? 'allowed' : op === 'insert' ? 'refused' : 'hidden';
   }
 }
 
