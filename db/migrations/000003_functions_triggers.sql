@@ -80,9 +80,10 @@ REVOKE EXECUTE ON FUNCTION public.cleanup_old_price_history() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.cleanup_old_price_history() TO service_role;
 
 -- A profile row in public.users for every auth.users row: created on sign-up, email kept in step,
--- removed with the identity (the profile holds personal data; the seed's ON DELETE SET NULL stays
--- for profiles created by other means). SECURITY DEFINER because sign-up writes auth.users as a
--- trusted role that has no business writing public.users directly; fixed search_path.
+-- removed with the identity: the profile holds personal data, so this BEFORE DELETE trigger deletes
+-- it before the seed's ON DELETE SET NULL (kept as the seed has it) could orphan it. SECURITY
+-- DEFINER because sign-up writes auth.users as a trusted role that has no business writing
+-- public.users directly; fixed search_path.
 CREATE OR REPLACE FUNCTION public.handle_auth_user_change()
 RETURNS TRIGGER
 LANGUAGE plpgsql
