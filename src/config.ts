@@ -2,20 +2,52 @@
  * Typed configuration, validated once at start-up from the environment and CLI flags (flags win).
  * Every setting is documented in docs/operations.md.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
   .transform((v) => v === 'on' || v === 'true' || v === '1');
 
-const schema = z.object({
-  databaseUrl: z.string().url().optional(),
-  dataDir: z.string().min(1).default('./.tripsage/data'),
-  memory: onOff.default(true),
-  host: z.string().min(1).default('127.0.0.1'),
-  port: z.coerce.number().int().min(0).max(65535).default(8787),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const schema = z
+  .object({
+    databaseUrl: z.string().url().optional(),
+    migrationDatabaseUrl: z.string().url().optional(),
+    dataDir: z.string().min(1).default('./.tripsage/data'),
+    memory: onOff.default(true),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8787),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** local: TripSage issues tokens (/auth/v1). external: it only verifies a Supabase project's. */
+    authMode: z.enum(['local', 'external']).default('local'),
+    jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    jwksUrl: z.string().url().optional(),
+    jwtAudience: z.string().min(1).default('authenticated'),
+    jwtIssuer: z.string().min(1).optional(),
+    jwtExpirySeconds: z.coerce.number().int().min(30).max(86_400 * 7).default(3600),
+    publicUrl: z.string().url().optional(),
+    corsOrigins: z.string().default(''),
+    bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
+    authRateLimitPerMinute: z.coerce.number().int().min(1).default(30),
+    /** `VERSION:BASE64KEY,…` (32-byte keys); the highest version encrypts, all decrypt. */
+    encryptionKeys: z.string().min(1).optional(),
+    /** Requests waiting for or holding a database transaction beyond this get 503 + Retry-After. */
+    maxPendingTransactions: z.coerce.number().int().min(1).default(256),
+    /** Event-loop delay (ms) beyond which requests get 503 + Retry-After; 0 turns the check off. */
+    maxEventLoopDelayMs: z.coerce.number().int().min(0).default(1000),
+    /** The in-process scheduler of daily jobs (where pg_cron does not schedule them). */
+    jobs: onOff.default(true),
+    jobsFirstCheckMs: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.authMode === 'external' && !c.jwtSecret && !c.jwksUrl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authMode'],
+        message: 'TRIPSAGE_AUTH=external needs TRIPSAGE_JWKS_URL or TRIPSAGE_JWT_SECRET (the Supabase project\'s)',
+      });
+    }
+  });
 
 export type Config = z.infer<typeof schema>;
 
@@ -35,14 +67,43 @@ export class ConfigError extends Error {
 
 const empty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
 
+/** `NAME` or, failing that, the trimmed contents of the file named by `NAME_FILE`. */
+function secretFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const direct = empty(env[name]);
+  if (direct) return direct;
+  const file = empty(env[`${name}_FILE`]);
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new ConfigError(`${name}_FILE=${file} cannot be read: ${(e as Error).message}`);
+  }
+}
+
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse({
     databaseUrl: empty(flags.databaseUrl) ?? empty(env.DATABASE_URL),
+    migrationDatabaseUrl: empty(env.TRIPSAGE_MIGRATION_DATABASE_URL),
     dataDir: empty(flags.dataDir) ?? empty(env.TRIPSAGE_DATA_DIR),
     memory: empty(env.TRIPSAGE_MEMORY?.toLowerCase()),
     host: empty(flags.host) ?? empty(env.HOST),
     port: flags.port ?? empty(env.PORT),
     logLevel: empty(env.LOG_LEVEL),
+    authMode: empty(env.TRIPSAGE_AUTH),
+    jwtSecret: secretFrom(env, 'TRIPSAGE_JWT_SECRET'),
+    jwksUrl: empty(env.TRIPSAGE_JWKS_URL),
+    jwtAudience: empty(env.TRIPSAGE_JWT_AUDIENCE),
+    jwtIssuer: empty(env.TRIPSAGE_JWT_ISSUER),
+    jwtExpirySeconds: empty(env.TRIPSAGE_JWT_EXPIRY),
+    publicUrl: empty(env.TRIPSAGE_PUBLIC_URL),
+    corsOrigins: empty(env.TRIPSAGE_CORS_ORIGINS),
+    bodyLimitBytes: empty(env.TRIPSAGE_BODY_LIMIT),
+    authRateLimitPerMinute: empty(env.TRIPSAGE_AUTH_RATE_LIMIT),
+    encryptionKeys: secretFrom(env, 'TRIPSAGE_ENCRYPTION_KEYS'),
+    maxPendingTransactions: empty(env.TRIPSAGE_MAX_PENDING_TX),
+    maxEventLoopDelayMs: empty(env.TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS),
+    jobs: empty(env.TRIPSAGE_JOBS?.toLowerCase()),
+    jobsFirstCheckMs: empty(env.TRIPSAGE_JOBS_FIRST_CHECK_MS),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -35,7 +35,9 @@ describeEachBackend('conformance with the seed', (ctx) => {
   });
 });
 
-it.runIf(existsSync(resolve(root, '../shared/seed/tripsage-database-schema.md')))(
+// Only where the seed document is present (CI, developers' machines); a user's clone uses the
+// committed file.
+if (existsSync(resolve(root, '../shared/seed/tripsage-database-schema.md'))) it(
   'the committed expected facts are regenerated from the seed without drift',
   () => {
     // Exits non-zero with a readable diff when the seed changed and the file was not regenerated.

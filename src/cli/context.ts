@@ -9,6 +9,8 @@ import type { Database } from '../db/database.ts';
 export interface GlobalFlags {
   dataDir?: string;
   databaseUrl?: string;
+  host?: string;
+  port?: string;
 }
 
 export function configOf(cmd: Command): Config {

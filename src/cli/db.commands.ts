@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { backupDatabase, restoreDatabase } from '../db/backup.ts';
 import type { Database } from '../db/database.ts';
 import { formatFindings, lintDatabase } from '../db/linter.ts';
 import { migrate, migrationStatus, resetDatabase } from '../db/migrate.ts';
@@ -78,5 +79,27 @@ export function registerDbCommands(program: Command): void {
         print(`reset ${database.location}`);
         await migrate(database, { features: { memory: config.memory }, log: (l) => print(`  ${l}`) });
       });
+    });
+}
+
+export function registerBackupCommands(program: Command): void {
+  const db = program.commands.find((c) => c.name() === 'db')!;
+  db.command('backup <file>')
+    .description('write a backup: PGlite data-dir dump (embedded) or pg_dump custom format (server)')
+    .action(async (file: string, _opts, cmd: Command) => {
+      const config = configOf(cmd);
+      await withDatabase(config, (database) => backupDatabase(database, file, config.databaseUrl));
+      print(`backup written to ${file}`);
+      if (!config.databaseUrl) print(`note: also keep ${config.dataDir}/jwt-secret and encryption-keys; they are not in the dump`);
+    });
+  db.command('restore <file>')
+    .description('restore a backup made by `db backup` (replaces the current data)')
+    .option('--yes', 'confirm: this replaces the current data')
+    .action(async (file: string, opts: { yes?: boolean }, cmd: Command) => {
+      if (!opts.yes) throw new CliError('db restore replaces the current data: run it again with --yes to confirm');
+      const config = configOf(cmd);
+      const kept = await restoreDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, file);
+      print(`restored ${file}`);
+      if (kept) print(`the previous cluster is kept in ${kept} (delete it when satisfied)`);
     });
 }

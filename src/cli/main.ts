@@ -5,11 +5,22 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { DataDirLockedError } from '../db/data-dir.ts';
+import { BackupError } from '../db/backup.ts';
 import { DbError } from '../db/errors.ts';
+import { KeyRingError } from '../keys/crypto.ts';
+import { TokenConfigError } from '../auth/tokens.ts';
 import { MigrationError } from '../db/migrate.ts';
 import { CliError } from './context.ts';
-import { registerDbCommands } from './db.commands.ts';
+import { registerBackupCommands, registerDbCommands } from './db.commands.ts';
 import { registerServeCommand } from './serve.command.ts';
+import { registerTokenCommand } from './token.command.ts';
+import { registerKeysCommands } from './keys.command.ts';
+import { registerExportCommand } from './export.command.ts';
+import { registerImportCommand } from './import.command.ts';
+import { registerDemoCommand } from './demo.command.ts';
+import { registerUsersCommands } from './users.command.ts';
+import { registerJobsCommands } from './jobs.command.ts';
+import { registerDbStatsCommand } from './stats.command.ts';
 
 const program = new Command('tripsage')
   .description('TripSage: travel-planning database and API, embedded (PGlite) or on PostgreSQL')
@@ -19,9 +30,18 @@ const program = new Command('tripsage')
   .exitOverride();
 
 registerDbCommands(program);
+registerDbStatsCommand(program);
+registerBackupCommands(program);
 registerServeCommand(program);
+registerTokenCommand(program);
+registerKeysCommands(program);
+registerUsersCommands(program);
+registerExportCommand(program);
+registerImportCommand(program);
+registerDemoCommand(program);
+registerJobsCommands(program);
 
-const KNOWN = [CliError, ConfigError, MigrationError, DataDirLockedError, DbError];
+const KNOWN = [BackupError, CliError, ConfigError, MigrationError, DataDirLockedError, DbError, KeyRingError, TokenConfigError];
 
 try {
   await program.parseAsync(process.argv);

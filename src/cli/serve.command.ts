@@ -1,21 +1,38 @@
 import type { Command } from 'commander';
-import { migrate, migrationStatus } from '../db/migrate.ts';
-import { configOf, print, withDatabase } from './context.ts';
+import { startServer } from '../http/server.ts';
+import { configOf, print } from './context.ts';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('migrate the database and serve the API')
+    .description('migrate the database and serve the API (HOST, PORT)')
     .option('--no-migrate', 'do not migrate at start-up')
+    .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (env PORT, default 8787)')
     .action(async (opts: { migrate: boolean }, cmd: Command) => {
       const config = configOf(cmd);
-      await withDatabase(config, async (db) => {
-        print(`database: ${db.location} (${db.backend})`);
-        if (opts.migrate) {
-          await migrate(db, { features: { memory: config.memory }, log: (l) => print(`  ${l}`) });
-        }
-        const s = await migrationStatus(db);
-        print(`schema: ${s.applied.length} migrations applied, ${s.pending.length} pending, memory ${config.memory ? 'on' : 'off'}`);
-      });
+      print(`database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded, ${config.dataDir}`}; memory ${config.memory ? 'on' : 'off'}`);
+      const server = await startServer(config, { migrate: opts.migrate, log: print });
+      print(`TripSage API listening on ${server.url}`);
+      print(`  docs:   ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`);
+      print(`  health: ${server.url}/health, ready: ${server.url}/ready`);
+      const users = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM auth.users').catch(() => undefined);
+      if (users?.rows[0]?.n === 0 && config.authMode === 'local') {
+        print('');
+        print('No users yet. Create the first one:');
+        print(`  curl -s -X POST ${server.url}/auth/v1/signup -H 'content-type: application/json' \\`);
+        print(`       -d '{"email":"you@example.com","password":"a-long-password"}'`);
+      }
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        print(`${signal}: finishing in-flight requests and closing the database…`);
+        await server.close();
+        print('stopped');
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
     });
 }

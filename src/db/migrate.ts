@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database, Session } from './database.ts';
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
-/** pg_advisory_lock key: the first 8 bytes of sha256('tripsage.migrate'), fixed forever. */
+/** pg_advisory_lock key of the migrator: an arbitrary constant, fixed forever (other processes must agree on it). */
 const LOCK_KEY = '4733917213390117459';
 const FILE_NAME = /^(\d{6})_[a-z0-9_]+\.sql$/;
 const REQUIRES = /^--\s*tripsage:requires-extension\s+([a-z0-9_-]+)\s*$/m;

@@ -50,6 +50,7 @@ export interface ApiKeys {
   last_used_at: Timestamptz | null;
   expires_at: Timestamptz | null;
   usage_count: Generated<number>;
+  key_hint: string | null;
   created_at: Created;
   updated_at: Updated;
 }
@@ -265,3 +266,20 @@ export const SEED_TABLES = [
   'saved_options', 'trip_comparisons', 'memory_embeddings', 'kg_entity_references',
 ] as const;
 export type SeedTable = (typeof SEED_TABLES)[number];
+
+/**
+ * The json/jsonb columns. Drivers bind a JS array as a PostgreSQL array and a string as raw JSON
+ * text, so values for these columns are sent as JSON text (see crud.repo.ts).
+ */
+export const JSON_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  users: ['preferences_json'],
+  trips: ['flexibility'],
+  accommodations: ['amenities'],
+  saved_options: ['option_data'],
+  trip_comparisons: ['comparison_data'],
+  chat_sessions: ['context_data'],
+  chat_messages: ['metadata'],
+  search_history: ['search_params'],
+  memory_embeddings: ['metadata'],
+  kg_entity_references: ['properties'],
+};

@@ -14,6 +14,18 @@ const extra: FactAllowList['extra'] = [
     pattern: /^trigger public\.(api_keys|chat_sessions|transportation|itinerary_items|trip_notes|saved_options|trip_comparisons|memory_embeddings|kg_entity_references)\.\1_update_updated_at before update row execute public\.update_updated_at_column\(\)$/,
     reason: 'the seed lists updated_at triggers for 4 tables and says "continue for other tables": every table with the column gets one',
   },
+  {
+    pattern: /^(column public\.api_keys\.key_hint text|comment column public\.api_keys\.key_hint .*)$/,
+    reason: 'the masked hint (last 4 characters) lists show; the ciphertext itself is unreadable to the user role',
+  },
+  {
+    pattern: /^(trigger public\.itinerary_items\.itinerary_items_day_within_trip before insert or update of day_number, trip_id row execute public\.check_itinerary_day_within_trip\(\)|trigger public\.trips\.trips_cover_itinerary before update of start_date, end_date row execute public\.check_trip_covers_itinerary\(\))$/,
+    reason: 'migration 000020 (docs/trip-planning.md): an itinerary item lies within its trip\'s days, enforced by the database on both sides (item insert/move, trip date change)',
+  },
+  {
+    pattern: /^index public\.saved_options\.idx_saved_options_one_selected unique btree \(trip_id, option_type\) where is_selected$/,
+    reason: 'migration 000020 (docs/trip-planning.md): at most one selected saved option per trip and option_type',
+  },
 ];
 
 /** Facts whose presence depends on the backend (native PostgreSQL here has no pgvector). */

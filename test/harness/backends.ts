@@ -103,8 +103,9 @@ export function testBackends(): TestBackend[] {
   return list;
 }
 
-export function describeEachBackend(title: string, fn: (ctx: BackendContext) => void): void {
-  for (const backend of testBackends()) {
+/** `only`: a suite about something one backend alone has (e.g. a real login role on a server). */
+export function describeEachBackend(title: string, fn: (ctx: BackendContext) => void, opts: { only?: Backend } = {}): void {
+  for (const backend of testBackends().filter((b) => !opts.only || b.name === opts.only)) {
     describe(`${title} [${backend.name}]`, () => {
       const ctx = { backend: backend.name, memory: backend.memory } as {
         -readonly [K in keyof BackendContext]: BackendContext[K];

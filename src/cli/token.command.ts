@@ -1,0 +1,122 @@
+/**
+ * `tripsage token`: prints an access token signed with the server's own secret (TRIPSAGE_JWT_SECRET,
+ * or in embedded mode the `jwt-secret` file in the data directory), for scripts and curl:
+ *
+ *   tripsage token --role service_role
+ *   tripsage token --role authenticated --email alice@example.com [--expires-in 3600]
+ *
+ * With --email the user id is read from auth.users; when the embedded database is held by a
+ * running server (DataDirLockedError), it is asked instead: GET /auth/v1/admin/users?email=…
+ * with a short-lived service token. A minted user token carries a fresh `session_id` that belongs
+ * to no session: it cannot be refreshed, and logout with it is a no-op.
+ */
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Config } from '../config.ts';
+import { accessTokenClaims, toAuthUser, type AuthUser } from '../auth/auth.service.ts';
+import { findUserByEmail } from '../auth/auth.repo.ts';
+import { createTokenService, TokenConfigError, type TokenService } from '../auth/tokens.ts';
+import { DataDirLockedError } from '../db/data-dir.ts';
+import { isDbError } from '../db/errors.ts';
+import { asCaller, SERVICE } from '../db/transaction.ts';
+import { CliError, configOf, print, withDatabase } from './context.ts';
+
+const MAX_EXPIRES_IN = 365 * 86_400;
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > MAX_EXPIRES_IN) {
+    throw new InvalidArgumentError(`a whole number of seconds from 1 to ${MAX_EXPIRES_IN}`);
+  }
+  return n;
+}
+
+/** Where the running server listens, as this machine reaches it. */
+export function serverUrl(config: Config): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+async function userFromDatabase(config: Config, email: string): Promise<AuthUser | undefined> {
+  try {
+    return await withDatabase(config, async (db) => {
+      const row = await asCaller(db, SERVICE, (trx) => findUserByEmail(trx, email), { readOnly: true });
+      return row && toAuthUser(row);
+    });
+  } catch (e) {
+    if (isDbError(e, 'undefined_object')) {
+      throw new CliError(`the database has no auth.users table yet: run \`tripsage db migrate\` first`);
+    }
+    throw e;
+  }
+}
+
+async function userFromServer(config: Config, tokens: TokenService, email: string): Promise<AuthUser | undefined> {
+  const base = serverUrl(config);
+  const service = await tokens.sign({ role: 'service_role' }, 60);
+  let res: Response;
+  try {
+    res = await fetch(`${base}/auth/v1/admin/users?email=${encodeURIComponent(email)}`, {
+      headers: { authorization: `Bearer ${service}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (e) {
+    throw new CliError(
+      `the data directory is in use, and no server answered at ${base} (${(e as Error).message}); ` +
+        'pass the server\'s --host/--port (HOST, PORT), or stop the process holding the data directory',
+    );
+  }
+  if (!res.ok) {
+    const body = await res.text();
+    throw new CliError(`the server at ${base} refused the user lookup: HTTP ${res.status} ${body.slice(0, 300)}`);
+  }
+  const body = (await res.json()) as { users?: AuthUser[] };
+  return body.users?.[0];
+}
+
+export function registerTokenCommand(program: Command): void {
+  program
+    .command('token')
+    .description("print an access token signed with the server's secret (for curl and scripts)")
+    .addOption(new Option('--role <role>', 'the database role of the token').choices(['service_role', 'authenticated']).makeOptionMandatory())
+    .option('--email <email>', 'the user (required with --role authenticated)')
+    .option('--expires-in <seconds>', 'lifetime in seconds', seconds, 3600)
+    .action(async (opts: { role: 'service_role' | 'authenticated'; email?: string; expiresIn: number }, cmd: Command) => {
+      const config = configOf(cmd);
+      let tokens: TokenService;
+      try {
+        tokens = createTokenService(config);
+        if (config.authMode === 'external' && !config.jwtSecret) throw new TokenConfigError('no HS256 secret');
+      } catch (e) {
+        if (!(e instanceof TokenConfigError)) throw e;
+        throw new CliError(
+          config.authMode === 'external'
+            ? 'external mode with a JWKS: tokens come from the Supabase project (sign in there, or use its service_role key)'
+            : e.message,
+        );
+      }
+
+      if (opts.role === 'service_role') {
+        if (opts.email) throw new CliError('--email applies to --role authenticated only');
+        print(await tokens.sign({ role: 'service_role' }, opts.expiresIn));
+        return;
+      }
+
+      const email = opts.email?.trim().toLowerCase();
+      if (!email) throw new CliError('--role authenticated needs --email <email> (the user the token is for)');
+      let user: AuthUser | undefined;
+      try {
+        user = await userFromDatabase(config, email);
+      } catch (e) {
+        if (!(e instanceof DataDirLockedError)) throw e;
+        user = await userFromServer(config, tokens, email);
+      }
+      if (!user) {
+        throw new CliError(
+          `no user with email ${email}; sign up first: POST /auth/v1/signup {"email": "${email}", "password": "…"}`,
+        );
+      }
+      const claims = accessTokenClaims(user, randomUUID(), [{ method: 'cli', timestamp: Math.floor(Date.now() / 1000) }]);
+      print(await tokens.sign(claims, opts.expiresIn));
+    });
+}

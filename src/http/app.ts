@@ -1,0 +1,185 @@
+/**
+ * The Fastify application: security headers, CORS, body limit, request ids, authentication,
+ * OpenAPI generated from the same zod schemas that validate requests, and the error mapper.
+ */
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { DbError, translateDbError } from '../db/errors.ts';
+import { migrationStatus } from '../db/migrate.ts';
+import { ANON } from '../db/transaction.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import { registerApiRoutes } from './routes.ts';
+import { fromDbError, HttpError, unauthorized, type ErrorBody } from './errors.ts';
+import './context.ts';
+
+export type App = FastifyInstance;
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  tokens: TokenService;
+  /** pino options, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db, tokens } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('db', db);
+  app.decorate('txGate', { pending: 0, limit: config.maxPendingTransactions });
+  app.decorateRequest('caller', null as never);
+  app.decorateRequest('hasToken', false);
+
+  // A JSON API: no inline content ever, so the strictest CSP; the docs page sets its own.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  const origins = config.corsOrigins.split(',').map((o) => o.trim()).filter(Boolean);
+  await app.register(cors, {
+    origin: origins.includes('*') ? true : origins.length ? origins : false,
+    exposedHeaders: ['content-range', 'x-request-id'],
+    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  });
+  if (config.maxEventLoopDelayMs > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: config.maxEventLoopDelayMs,
+      exposeStatusRoute: false,
+      pressureHandler: (_req, _reply, type, value) => {
+        throw new HttpError(503, 'overloaded', `the server is overloaded (${type}: ${Math.round(Number(value))})`, null, 'retry after the delay in Retry-After', { 'retry-after': '2' });
+      },
+    });
+  }
+  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => rateLimited(ctx.after) });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'TripSage API',
+        version: '1.0.0',
+        description: 'Trips, itineraries, chat, memory and more. Every request runs as its caller under row-level security. See docs/api.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    req.caller = ANON;
+    const auth = req.headers.authorization;
+    if (auth === undefined) return;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"', 'invalid_request');
+    req.caller = await tokens.callerFromToken(m[1]!);
+    req.hasToken = true;
+  });
+
+  // PostgreSQL cannot store NUL in text or jsonb: refuse it up front with a clear message.
+  app.addHook('preValidation', async (req) => {
+    const where = findNul({ body: req.body, query: req.query, params: req.params });
+    if (where) throw new HttpError(400, 'invalid_text', `NUL characters are not allowed (in ${where})`, { path: where }, 'remove \\u0000 from the text');
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    const e = toHttpError(error, req.hasToken);
+    if (e.status >= 500) req.log.error({ err: error }, 'request failed');
+    for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
+    const body: ErrorBody & { request_id: string } = { code: e.code, message: e.message, details: e.details, hint: e.hint, request_id: req.id };
+    return reply.status(e.status).type('application/json').send(JSON.stringify(body));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const body = { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: null, hint: 'see /docs for the routes', request_id: req.id };
+    return reply.status(404).type('application/json').send(JSON.stringify(body));
+  });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await db.query('SELECT 1');
+      const s = await migrationStatus(db);
+      const ready = s.pending.length === 0 && s.drift.length === 0;
+      return reply.status(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'not_ready',
+        database: db.backend,
+        pending_migrations: s.pending.map((p) => p.name),
+        drift: s.drift.map((d) => d.name),
+      });
+    } catch (e) {
+      return reply.status(503).send({ status: 'not_ready', database: db.backend, error: (e as Error).message });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await registerApiRoutes(app, deps);
+  return app;
+}
+
+function rateLimited(afterText: string): HttpError {
+  return new HttpError(429, 'rate_limited', `too many requests: retry in ${afterText}`, null, 'slow down', {});
+}
+
+function findNul(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '.' : null;
+  if (depth > 64 || value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000')) return `${path}.${k.replace(/\u0000/g, '\\u0000')}`;
+    const hit = findNul(v, path ? `${path}.${k}` : k, depth + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+export function toHttpError(error: unknown, hasToken: boolean): HttpError {
+  if (error instanceof HttpError) return error;
+  const translated = translateDbError(error);
+  if (translated instanceof DbError) return fromDbError(translated, hasToken);
+  const err = error as { statusCode?: number; code?: string; message?: string; validation?: unknown };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const details = error.validation.map((v) => ({
+      path: `${v.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : ''}`.replace(/^$/, '(root)'),
+      message: v.message,
+      where: (error as unknown as { validationContext?: string }).validationContext,
+    }));
+    const where = (error as unknown as { validationContext?: string }).validationContext ?? 'request';
+    return new HttpError(400, 'invalid_request', `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details, 'fix the listed fields (see /docs)');
+  }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new HttpError(413, 'payload_too_large', 'request body too large', null, 'send less than the configured body limit');
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new HttpError(415, 'unsupported_media_type', err.message ?? 'unsupported content type', null, 'send application/json');
+  if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+    return new HttpError(400, 'invalid_json', 'the body is not valid JSON', null, null);
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new HttpError(err.statusCode, err.code ?? 'bad_request', err.message ?? 'bad request');
+  }
+  return new HttpError(500, 'internal_error', 'internal error', null, 'the server logged it with this request id');
+}

@@ -1,0 +1,141 @@
+/**
+ * Registers the five routes of a plain resource (list, create, get, patch, delete) from its
+ * definition. Rules beyond "what RLS allows and the constraints accept" go in the definition's
+ * hooks, which belong to the feature's service.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Filter, FilterOp, OrderBy, Row, TableRepo } from '../db/crud.repo.ts';
+import type { Tx } from '../db/transaction.ts';
+import { inTx, userIdOf } from './context.ts';
+import { HttpError, notFound } from './errors.ts';
+import { contentRange, listQuery, parseOrder, type ListQueryOptions } from './list.ts';
+
+export interface ParentDef {
+  param: string;
+  column: string;
+  noun: string;
+  schema: z.ZodType;
+  visible(trx: Tx, id: unknown): Promise<boolean>;
+}
+
+export interface ResourceDef {
+  tag: string;
+  noun: string;
+  path: string;
+  repo: TableRepo;
+  idSchema: z.ZodType;
+  row: z.ZodType;
+  create: z.ZodObject;
+  patch: z.ZodObject;
+  parent?: ParentDef;
+  /** Column set to the caller's user id on create (never taken from the body). */
+  ownerColumn?: string;
+  list: ListQueryOptions;
+  /** Leave out routes a resource does not have (e.g. search history has no PATCH). */
+  without?: ReadonlyArray<'get' | 'patch' | 'delete'>;
+  hooks?: {
+    /** Validates or completes a row before insert (runs in the request's transaction). */
+    beforeCreate?(trx: Tx, values: Row, req: FastifyRequest): Promise<void>;
+    beforePatch?(trx: Tx, key: Filter[], values: Row, req: FastifyRequest): Promise<void>;
+    afterWrite?(trx: Tx, row: Row, req: FastifyRequest): Promise<void>;
+  };
+}
+
+/** A positive decimal id, exactly as written: no '0x1', '1.0', '1e0' or ' 1' aliases. */
+export const bigintId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, 'a positive whole number')
+  .transform(Number)
+  .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER));
+export const uuidId = z.string().uuid();
+export const noContent = z.null().describe('No content');
+
+export function registerResource(app: FastifyInstance, def: ResourceDef): void {
+  const parent = def.parent;
+  const params = z.object(parent ? { [parent.param]: parent.schema } : {});
+  const itemParams = z.object({ ...(parent ? { [parent.param]: parent.schema } : {}), id: def.idSchema });
+  const security = [{ bearer: [] }];
+  const tags = [def.tag];
+
+  const keyOf = (p: Record<string, unknown>): Filter[] => [
+    { column: 'id', op: '=', value: p.id },
+    ...(parent ? [{ column: parent.column, op: '=' as FilterOp, value: p[parent.param] }] : []),
+  ];
+  const requireParent = async (trx: Tx, p: Record<string, unknown>) => {
+    if (parent && !(await parent.visible(trx, p[parent.param]))) throw notFound(parent.noun);
+  };
+
+  app.get(def.path, {
+    schema: { tags, security, summary: `List ${def.noun}s`, params, querystring: listQuery(def.list), response: { 200: z.array(def.row) } },
+  }, async (req, reply) => {
+    const p = req.params as Record<string, unknown>;
+    const q = req.query as Record<string, unknown>;
+    const where: Filter[] = parent ? [{ column: parent.column, op: '=', value: p[parent.param] }] : [];
+    for (const [name, f] of Object.entries(def.list.filters ?? {})) {
+      if (q[name] !== undefined) where.push({ column: f.column, op: f.op, value: q[name] });
+    }
+    const order: OrderBy[] = parseOrder(q.order as string | undefined, def.list);
+    const count = /count=exact/.test(String(req.headers.prefer ?? ''));
+    const { rows, total } = await inTx(req, async (trx) => {
+      await requireParent(trx, p);
+      return def.repo.list(trx, { where, order, limit: q.limit as number, offset: q.offset as number, count });
+    });
+    if (total !== undefined) reply.header('content-range', contentRange(q.offset as number, rows.length, total));
+    return rows;
+  });
+
+  app.post(def.path, {
+    schema: { tags, security, summary: `Create a ${def.noun}`, params, body: def.create, response: { 201: def.row } },
+  }, async (req, reply) => {
+    const p = req.params as Record<string, unknown>;
+    const values: Row = { ...(req.body as Row) };
+    if (parent) values[parent.column] = p[parent.param];
+    if (def.ownerColumn) values[def.ownerColumn] = userIdOf(req);
+    const row = await inTx(req, async (trx) => {
+      await requireParent(trx, p);
+      await def.hooks?.beforeCreate?.(trx, values, req);
+      const created = await def.repo.insert(trx, values);
+      await def.hooks?.afterWrite?.(trx, created, req);
+      return created;
+    });
+    return reply.status(201).send(row);
+  });
+
+  if (!def.without?.includes('get')) {
+    app.get(`${def.path}/:id`, {
+      schema: { tags, security, summary: `Get a ${def.noun}`, params: itemParams, response: { 200: def.row } },
+    }, async (req) => {
+      const row = await inTx(req, (trx) => def.repo.get(trx, keyOf(req.params as Record<string, unknown>)));
+      if (!row) throw notFound(def.noun);
+      return row;
+    });
+  }
+
+  if (!def.without?.includes('patch')) {
+    app.patch(`${def.path}/:id`, {
+      schema: { tags, security, summary: `Update a ${def.noun}`, params: itemParams, body: def.patch, response: { 200: def.row } },
+    }, async (req) => {
+      const values: Row = { ...(req.body as Row) };
+      if (!Object.keys(values).length) throw new HttpError(400, 'invalid_request', 'nothing to update', null, 'send at least one field');
+      const key = keyOf(req.params as Record<string, unknown>);
+      const row = await inTx(req, async (trx) => {
+        await def.hooks?.beforePatch?.(trx, key, values, req);
+        const updated = await def.repo.update(trx, key, values);
+        if (updated) await def.hooks?.afterWrite?.(trx, updated, req);
+        return updated;
+      });
+      if (!row) throw notFound(def.noun);
+      return row;
+    });
+  }
+
+  if (def.without?.includes('delete')) return;
+  app.delete(`${def.path}/:id`, {
+    schema: { tags, security, summary: `Delete a ${def.noun}`, params: itemParams, response: { 204: noContent } },
+  }, async (req, reply) => {
+    const gone = await inTx(req, (trx) => def.repo.remove(trx, keyOf(req.params as Record<string, unknown>)));
+    if (!gone) throw notFound(def.noun);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * List conventions shared by every collection: `limit` (default 50, max 1000), `offset`,
+ * `order=column.asc,other.desc` on documented columns, resource filters, and the total in
+ * `Content-Range` when the client sends `Prefer: count=exact` (PostgREST's convention).
+ */
+import { z } from 'zod';
+import type { FilterOp, OrderBy } from '../db/crud.repo.ts';
+import { HttpError } from './errors.ts';
+
+export interface FilterDef {
+  column: string;
+  op: FilterOp;
+  schema: z.ZodType;
+  description: string;
+}
+
+export interface ListQueryOptions {
+  orderable: readonly string[];
+  defaultOrder: OrderBy[];
+  filters?: Record<string, FilterDef>;
+}
+
+export const MAX_LIMIT = 1000;
+
+export function listQuery(opts: ListQueryOptions) {
+  const filters = Object.fromEntries(
+    Object.entries(opts.filters ?? {}).map(([k, f]) => [k, f.schema.optional().describe(f.description)]),
+  );
+  return z.strictObject({
+    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(50).describe(`rows per page (1–${MAX_LIMIT})`),
+    offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+    order: z
+      .string()
+      .max(500)
+      .optional()
+      .describe(`comma-separated column.asc|column.desc; columns: ${opts.orderable.join(', ')}`),
+    ...filters,
+  });
+}
+
+export function parseOrder(text: string | undefined, opts: ListQueryOptions): OrderBy[] {
+  if (!text) return [...opts.defaultOrder, ...(opts.defaultOrder.some((o) => o.column === 'id') ? [] : [{ column: 'id', desc: false }])];
+  const order = text.split(',').map((part) => {
+    const [column = '', dir = 'asc', ...rest] = part.trim().split('.');
+    if (!opts.orderable.includes(column) || !['asc', 'desc'].includes(dir) || rest.length) {
+      throw new HttpError(400, 'invalid_order', `cannot order by "${part}"`, { orderable: opts.orderable }, `use column.asc or column.desc with one of: ${opts.orderable.join(', ')}`);
+    }
+    return { column, desc: dir === 'desc' };
+  });
+  // A unique tiebreaker keeps pages stable.
+  if (!order.some((o) => o.column === 'id')) order.push({ column: 'id', desc: false });
+  return order;
+}
+
+/** `0-49/1234`, or `*\/1234` for an empty page (PostgREST). */
+export function contentRange(offset: number, count: number, total: number): string {
+  return count === 0 ? `*/${total}` : `${offset}-${offset + count - 1}/${total}`;
+}

@@ -1,0 +1,27 @@
+/**
+ * Every feature module's routes, in one list.
+ */
+import type { FastifyInstance } from 'fastify';
+import { registerAuthRoutes } from '../auth/auth.routes.ts';
+import { registerChatRoutes } from '../chat/chat.routes.ts';
+import { registerKeyRoutes } from '../keys/keys.routes.ts';
+import { registerMeRoutes } from '../auth/me.routes.ts';
+import { registerSearchHistoryRoutes } from '../insights/search-history.routes.ts';
+import { registerPriceRoutes } from '../insights/prices.routes.ts';
+import { registerSearchInsightsRoutes } from '../insights/insights.routes.ts';
+import { registerAdminRoutes } from '../ops/admin.routes.ts';
+import { registerTripRoutes } from '../trips/trips.routes.ts';
+import type { AppDeps } from './app.ts';
+
+export async function registerApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  await registerAuthRoutes(app, deps);
+  registerMeRoutes(app);
+  registerTripRoutes(app);
+  registerChatRoutes(app);
+  registerSearchInsightsRoutes(app);
+  registerSearchHistoryRoutes(app);
+  registerKeyRoutes(app, deps);
+  (await import('../memory/memory.routes.ts')).registerMemoryRoutes(app, deps);
+  registerPriceRoutes(app);
+  registerAdminRoutes(app);
+}

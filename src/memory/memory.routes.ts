@@ -1,0 +1,188 @@
+/**
+ * /api/v1/memories: the caller's AI memory (pgvector). Every database access is the request's
+ * transaction as the caller; RLS confines it to their own memories. Where the feature is off
+ * (TRIPSAGE_MEMORY=off, or the table was never migrated) every route answers 503
+ * feature_disabled with how to enable it. See docs/memory.md.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUserClaims } from '../auth/auth.routes.ts';
+import type { AppDeps } from '../http/app.ts';
+import { inTx, userIdOf } from '../http/context.ts';
+import { noContent } from '../http/crud.routes.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { contentRange, listQuery, parseOrder, type ListQueryOptions } from '../http/list.ts';
+import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
+import { createEmbedder, EMBEDDING_DIM, embedderConfigFromEnv, type Embedder } from './embedders.ts';
+import { deleteAllMemories, getMemory, memoryTable, memoryTableExists, type MemoryRow } from './memory.repo.ts';
+import {
+  applyPatch, prepareMemories, preparePatch, prepareSearch, runSearch, storeMemories,
+  type MemoryInput, type SearchRequest,
+} from './memory.service.ts';
+
+export const MAX_BATCH = 500;
+export const MAX_SEARCH_LIMIT = 100;
+
+const memoryRow = z.object({
+  id: uuid,
+  user_id: uuid,
+  content_text: z.string(),
+  content_type: z.string(),
+  metadata: jsonObject.describe('caller metadata plus embedding_model and embedding_dim (set by the server)'),
+  created_at: ts,
+  updated_at: ts,
+});
+const searchHit = memoryRow.extend({ similarity: z.number().describe('1 − cosine distance') });
+
+const memoryCreate = z.strictObject({
+  content_text: text(100_000),
+  content_type: text(100).describe('e.g. preference, trip_note, conversation'),
+  metadata: jsonObject.optional(),
+});
+const createBody = z.union([memoryCreate, z.array(memoryCreate).min(1).max(MAX_BATCH)]);
+const memoryPatch = memoryCreate.partial().strict();
+
+const searchBody = z
+  .strictObject({
+    query: text(100_000).optional().describe('text to embed and search for'),
+    embedding: z.array(z.number()).length(EMBEDDING_DIM).optional().describe(`or a query vector of ${EMBEDDING_DIM} numbers`),
+    embedding_model: text(200).optional().describe("with `embedding`: the model it came from (default: the server's)"),
+    limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).default(10),
+    threshold: z.number().min(0).max(1).optional().describe('minimum similarity, 0..1 (default: none; similarity ranges −1..1)'),
+    content_type: text(100).optional(),
+    metadata: jsonObject.optional().describe('only memories whose metadata contains this (jsonb @>)'),
+  })
+  .refine((b) => (b.query === undefined) !== (b.embedding === undefined), { message: 'send exactly one of query or embedding' });
+
+const list: ListQueryOptions = {
+  orderable: ['created_at', 'updated_at', 'content_type', 'id'],
+  defaultOrder: [{ column: 'created_at', desc: true }],
+  filters: { content_type: { column: 'content_type', op: '=', schema: text(100), description: 'only memories of this type' } },
+};
+const params = z.object({ id: uuid });
+const tags = ['memory'];
+const security = [{ bearer: [] }];
+
+export const ENABLE_HINT =
+  'To enable the AI memory: install the pgvector extension on the PostgreSQL server (the embedded PGlite has it built in), ' +
+  'unset TRIPSAGE_MEMORY=off (or set it to on), run `tripsage db migrate`, and restart the server.';
+
+export interface MemoryRouteOptions {
+  /** Default: from TRIPSAGE_EMBEDDINGS* in the environment. */
+  embedder?: Embedder;
+}
+
+export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: MemoryRouteOptions = {}): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const embedder = opts.embedder ?? createEmbedder(embedderConfigFromEnv(process.env));
+  const base = '/api/v1/memories';
+
+  let present = false;
+  const whyDisabled = async (): Promise<string | null> => {
+    if (!deps.config.memory) return 'the AI memory is switched off (TRIPSAGE_MEMORY=off)';
+    if (present) return null;
+    present = await memoryTableExists(deps.db);
+    return present ? null : 'the memory table public.memory_embeddings does not exist (the pgvector migration was skipped or has not run)';
+  };
+  // Before validation and before authentication's verdict: a disabled feature says so first.
+  const onRequest = async (_req: FastifyRequest) => {
+    const why = await whyDisabled();
+    if (why) throw new HttpError(503, 'feature_disabled', `${why}. ${ENABLE_HINT}`, null, ENABLE_HINT);
+  };
+  const me = (req: FastifyRequest) => {
+    requireUserClaims(req);
+    return userIdOf(req);
+  };
+
+  r.post(base, {
+    onRequest,
+    schema: {
+      tags, security, summary: `Store a memory, or an array of up to ${MAX_BATCH} (embedded in batches, stored in one transaction)`,
+      body: createBody, response: { 201: z.union([memoryRow, z.array(memoryRow)]) },
+    },
+  }, async (req, reply) => {
+    const userId = me(req);
+    const many = Array.isArray(req.body);
+    const inputs = (many ? req.body : [req.body]) as MemoryInput[];
+    const rows = await prepareMemories(embedder, inputs);
+    const stored = await inTx(req, (trx) => storeMemories(trx, userId, rows));
+    return reply.status(201).send(many ? stored : stored[0]!);
+  });
+
+  r.post(`${base}/search`, {
+    onRequest,
+    schema: { tags, security, summary: 'Search my memories by similarity (best first)', body: searchBody, response: { 200: z.array(searchHit) } },
+  }, async (req) => {
+    me(req);
+    const body = req.body as SearchRequest;
+    const q = await prepareSearch(embedder, body);
+    return inTx(req, (trx) => runSearch(trx, q, body));
+  });
+
+  r.get(base, {
+    onRequest,
+    schema: { tags, security, summary: 'List my memories', querystring: listQuery(list), response: { 200: z.array(memoryRow) } },
+  }, async (req, reply) => {
+    me(req);
+    const q = req.query as Record<string, unknown>;
+    const where = q.content_type !== undefined ? [{ column: 'content_type', op: '=' as const, value: q.content_type }] : [];
+    const count = /count=exact/.test(String(req.headers.prefer ?? ''));
+    const res = await inTx(req, (trx) =>
+      memoryTable.list(trx, { where, order: parseOrder(q.order as string | undefined, list), limit: q.limit as number, offset: q.offset as number, count }),
+    );
+    if (res.total !== undefined) reply.header('content-range', contentRange(q.offset as number, res.rows.length, res.total));
+    return res.rows as unknown as MemoryRow[];
+  });
+
+  r.delete(base, {
+    onRequest,
+    schema: {
+      tags, security, summary: 'Delete ALL my memories (needs ?confirm=true)',
+      querystring: z.strictObject({ confirm: z.enum(['true', 'false']).optional() }),
+      response: { 200: z.object({ deleted: z.number().int() }) },
+    },
+  }, async (req) => {
+    const userId = me(req);
+    if ((req.query as { confirm?: string }).confirm !== 'true') {
+      throw new HttpError(400, 'confirmation_required', 'deleting all your memories needs ?confirm=true', null, 'DELETE /api/v1/memories?confirm=true');
+    }
+    return { deleted: await inTx(req, (trx) => deleteAllMemories(trx, userId)) };
+  });
+
+  r.get(`${base}/:id`, {
+    onRequest,
+    schema: { tags, security, summary: 'Get a memory', params, response: { 200: memoryRow } },
+  }, async (req) => {
+    me(req);
+    const row = await inTx(req, (trx) => getMemory(trx, (req.params as { id: string }).id));
+    if (!row) throw notFound('memory');
+    return row;
+  });
+
+  r.patch(`${base}/:id`, {
+    onRequest,
+    schema: { tags, security, summary: 'Update a memory (a new content_text is re-embedded)', params, body: memoryPatch, response: { 200: memoryRow } },
+  }, async (req) => {
+    me(req);
+    const body = req.body as Partial<MemoryInput>;
+    if (!Object.keys(body).length) throw new HttpError(400, 'invalid_request', 'nothing to update', null, 'send at least one field');
+    const id = (req.params as { id: string }).id;
+    // Probe first (cheap, under RLS) so a missing memory costs no embedding call.
+    if (body.content_text !== undefined && !(await inTx(req, (trx) => getMemory(trx, id)))) throw notFound('memory');
+    const prepared = await preparePatch(embedder, body);
+    const row = await inTx(req, (trx) => applyPatch(trx, id, prepared));
+    if (!row) throw notFound('memory');
+    return row;
+  });
+
+  r.delete(`${base}/:id`, {
+    onRequest,
+    schema: { tags, security, summary: 'Delete a memory', params, response: { 204: noContent } },
+  }, async (req, reply) => {
+    me(req);
+    const gone = await inTx(req, (trx) => memoryTable.remove(trx, [{ column: 'id', op: '=', value: (req.params as { id: string }).id }]));
+    if (!gone) throw notFound('memory');
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Trips, everything planned under a trip, and trip comparisons, as plain resources.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { bigintId, registerResource, type ParentDef } from '../http/crud.routes.ts';
+import { date } from '../http/schemas.ts';
+import {
+  accommodationsRepo, comparisonsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo,
+  tripsRepo, tripVisible,
+} from './trips.repo.ts';
+import * as s from './trips.schemas.ts';
+import * as planning from './planning.service.ts';
+import { registerPlanningRoutes } from './planning.routes.ts';
+
+const BASE = '/api/v1';
+const trip: ParentDef = { param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible };
+const byCreated = [{ column: 'created_at', desc: false }];
+
+export function registerTripRoutes(app: FastifyInstance): void {
+  // Fixed paths (/trips/import, /trips/:trip_id/summary, …) before the generic ones.
+  registerPlanningRoutes(app);
+
+  registerResource(app, {
+    tag: 'trips', noun: 'trip', path: `${BASE}/trips`, repo: tripsRepo, idSchema: bigintId,
+    row: s.tripRow, create: s.tripCreate, patch: s.patchOf(s.tripCreate), ownerColumn: 'user_id',
+    list: {
+      orderable: ['start_date', 'end_date', 'name', 'destination', 'budget', 'status', 'created_at', 'updated_at', 'id'],
+      defaultOrder: [{ column: 'start_date', desc: false }],
+      filters: {
+        status: { column: 'status', op: '=', schema: z.enum(['planning', 'booked', 'completed', 'canceled']), description: 'only trips with this status' },
+        from: { column: 'end_date', op: '>=', schema: date, description: 'only trips that end on or after this date' },
+        to: { column: 'start_date', op: '<=', schema: date, description: 'only trips that start on or before this date' },
+      },
+    },
+  });
+
+  const children = [
+    { path: 'flights', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
+      orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
+    { path: 'accommodations', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
+      orderable: ['check_in_date', 'check_out_date', 'total_price', 'rating', 'created_at', 'id'], first: 'check_in_date' },
+    { path: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
+      orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
+    { path: 'notes', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
+      orderable: ['created_at', 'updated_at', 'title', 'id'], first: 'created_at', owner: true },
+    { path: 'saved-options', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
+      orderable: ['option_type', 'created_at', 'id'], first: 'created_at', owner: true },
+  ] as const;
+  for (const c of children) {
+    registerResource(app, {
+      tag: 'trip planning', noun: c.noun, path: `${BASE}/trips/:trip_id/${c.path}`, repo: c.repo, idSchema: bigintId,
+      row: c.row, create: c.create, patch: s.patchOf(c.create), parent: trip,
+      ownerColumn: 'owner' in c ? 'user_id' : undefined,
+      list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
+      // Selecting a saved option deselects the others of its type in the trip (same transaction).
+      hooks: c.path === 'saved-options'
+        ? { beforeCreate: (trx, values) => planning.beforeCreateSavedOption(trx, values), beforePatch: (trx, key, values) => planning.beforePatchSavedOption(trx, key, values) }
+        : undefined,
+    });
+  }
+
+  registerResource(app, {
+    tag: 'trip planning', noun: 'itinerary item', path: `${BASE}/trips/:trip_id/itinerary-items`, repo: itineraryItemsRepo,
+    idSchema: bigintId, row: s.itineraryItemRow, create: s.itineraryItemCreate, patch: s.patchOf(s.itineraryItemCreate), parent: trip,
+    list: {
+      orderable: ['day_number', 'start_time', 'end_time', 'priority', 'created_at', 'id'],
+      defaultOrder: [{ column: 'day_number', desc: false }, { column: 'start_time', desc: false }],
+      filters: { day_number: { column: 'day_number', op: '=', schema: z.coerce.number().int().min(1).max(100_000), description: 'only this day of the trip' } },
+    },
+  });
+
+  registerResource(app, {
+    tag: 'trip comparisons', noun: 'trip comparison', path: `${BASE}/trip-comparisons`, repo: comparisonsRepo, idSchema: bigintId,
+    row: s.comparisonRow, create: s.comparisonCreate, patch: s.comparisonPatch, ownerColumn: 'user_id',
+    list: { orderable: ['created_at', 'updated_at', 'title', 'id'], defaultOrder: byCreated },
+    hooks: { beforeCreate: (trx, values) => planning.beforeCreateComparison(trx, values) },
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * db backup / db restore round-trip: every table's contents are equal before and after.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backupDatabase, restoreDatabase, tableChecksums } from '../src/db/backup.ts';
+import { openDatabase } from '../src/db/connect.ts';
+import type { Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createUser, testBackends } from './harness/backends.ts';
+
+async function seed(db: Database): Promise<void> {
+  const uid = await createUser(db);
+  const t = await db.query<{ id: number }>(
+    `INSERT INTO trips (user_id, name, start_date, end_date, destination, budget)
+     VALUES ($1, 'Kyoto', '2026-04-01', '2026-04-08', 'Kyoto', '2500.55') RETURNING id`, [uid]);
+  await db.query(
+    `INSERT INTO flights (trip_id, origin, destination, departure_time, arrival_time, price)
+     VALUES ($1, 'AMS', 'KIX', '2026-04-01T10:00:00Z', '2026-04-02T08:00:00Z', '812.40')`, [t.rows[0]!.id]);
+  await db.query(`INSERT INTO price_history (entity_type, entity_ref, price, currency, timestamp, source)
+                  VALUES ('flight', 'AMS-KIX', '799.99', 'EUR', now(), 'test')`);
+}
+
+async function scribble(db: Database): Promise<void> {
+  await db.query(`DELETE FROM flights`);
+  await db.query(`UPDATE trips SET budget = 1`);
+  await createUser(db);
+}
+
+describe('db backup / restore', () => {
+  it('embedded: a data-dir dump restores every table exactly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-backup-'));
+    const file = join(dataDir, '..', `backup-${Date.now()}.tgz`);
+    let db = await openDatabase({ dataDir });
+    await migrate(db);
+    await seed(db);
+    const before = await tableChecksums(db);
+    await backupDatabase(db, file);
+    await scribble(db);
+    expect(await tableChecksums(db)).not.toEqual(before);
+    await db.close();
+
+    const kept = await restoreDatabase({ dataDir }, file);
+    expect(kept).toMatch(/pgdata\.before-restore-/);
+    db = await openDatabase({ dataDir });
+    try {
+      expect(await tableChecksums(db)).toEqual(before);
+    } finally {
+      await db.close();
+    }
+  });
+
+  const pg = testBackends().find((b) => b.name === 'postgres');
+  if (pg) {
+    it('server: pg_dump / pg_restore restores every table exactly', async () => {
+      const h = await pg.clone();
+      const file = join(mkdtempSync(join(tmpdir(), 'tripsage-backup-')), 'backup.dump');
+      try {
+        await seed(h.db);
+        const before = await tableChecksums(h.db);
+        await backupDatabase(h.db, file, h.url!);
+        await scribble(h.db);
+        expect(await tableChecksums(h.db)).not.toEqual(before);
+        await h.db.close();
+        await restoreDatabase({ databaseUrl: h.url! }, file);
+        const again = await openDatabase({ databaseUrl: h.url! });
+        try {
+          expect(await tableChecksums(again)).toEqual(before);
+        } finally {
+          await again.close();
+        }
+      } finally {
+        await h.drop();
+      }
+    });
+  }
+});

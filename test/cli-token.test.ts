@@ -1,0 +1,114 @@
+/**
+ * `tripsage token` as a user runs it: a separate process signing with the data directory's secret,
+ * resolving --email from the database, or from the running server when it holds the directory.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/connect.ts';
+import { createUser } from './harness/backends.ts';
+import { buildTestApp } from './harness/http.ts';
+
+const BIN = resolve(import.meta.dirname, '../bin/tripsage.js');
+const CLEAN_ENV = { TRIPSAGE_JWT_SECRET: '', TRIPSAGE_JWT_SECRET_FILE: '', DATABASE_URL: '', TRIPSAGE_DATA_DIR: '', TRIPSAGE_AUTH: '' };
+
+async function tripsage(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...CLEAN_ENV, ...env },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('tripsage token (embedded)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-token-'));
+  const dd = ['--data-dir', dataDir];
+  const secret = () => new TextEncoder().encode(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim());
+
+  it('--role service_role prints a token that verifies with the secret in the data directory', async () => {
+    const r = await tripsage([...dd, 'token', '--role', 'service_role', '--expires-in', '120']);
+    expect(r.code, r.stderr).toBe(0);
+    const { payload, protectedHeader } = await jwtVerify(r.stdout.trim(), secret(), { algorithms: ['HS256'] });
+    expect(protectedHeader.alg).toBe('HS256');
+    expect(payload.role).toBe('service_role');
+    expect(payload.exp! - payload.iat!).toBe(120);
+  });
+
+  it('refuses bad arguments with a message and no stack trace', async () => {
+    const noEmail = await tripsage([...dd, 'token', '--role', 'authenticated']);
+    expect(noEmail.code).toBe(1);
+    expect(noEmail.stderr).toMatch(/needs --email/);
+    const badRole = await tripsage([...dd, 'token', '--role', 'admin']);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toMatch(/Allowed choices are service_role, authenticated/);
+    const badTtl = await tripsage([...dd, 'token', '--role', 'service_role', '--expires-in', '-5']);
+    expect(badTtl.code).not.toBe(0);
+    for (const r of [noEmail, badRole, badTtl]) expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('--email: reads the user from the database; unknown emails get a hint to sign up', async () => {
+    expect((await tripsage([...dd, 'db', 'migrate'])).code).toBe(0);
+    const db = await openDatabase({ dataDir });
+    const email = 'cli-user@example.test';
+    let id: string;
+    try {
+      id = await createUser(db, email);
+    } finally {
+      await db.close();
+    }
+    const r = await tripsage([...dd, 'token', '--role', 'authenticated', '--email', 'CLI-User@example.test']);
+    expect(r.code, r.stderr).toBe(0);
+    const { payload } = await jwtVerify(r.stdout.trim(), secret());
+    expect(payload).toMatchObject({ sub: id, role: 'authenticated', aud: 'authenticated', email, aal: 'aal1' });
+    expect(payload.session_id).toEqual(expect.any(String));
+
+    const unknown = await tripsage([...dd, 'token', '--role', 'authenticated', '--email', 'nobody@example.test']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no user with email nobody@example\.test; sign up first/);
+  });
+
+  it('--email while a server holds the data directory: asks the server', async () => {
+    const db = await openDatabase({ dataDir });
+    const t = await buildTestApp(db, { TRIPSAGE_JWT_SECRET: readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim() });
+    try {
+      const id = await createUser(db, 'held@example.test');
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = t.app.server.address() as AddressInfo;
+      const env = { HOST: '127.0.0.1', PORT: String(port) };
+      const r = await tripsage([...dd, 'token', '--role', 'authenticated', '--email', 'held@example.test'], env);
+      expect(r.code, r.stderr).toBe(0);
+      const { payload } = await jwtVerify(r.stdout.trim(), secret());
+      expect(payload).toMatchObject({ sub: id, email: 'held@example.test' });
+      // The token works on that server.
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${r.stdout.trim()}` } });
+      expect(me.statusCode, me.body).toBe(200);
+      expect(me.json().auth_user_id).toBe(id);
+
+      const none = await tripsage([...dd, 'token', '--role', 'authenticated', '--email', 'ghost@example.test'], env);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/sign up first/);
+    } finally {
+      await t.app.close();
+      await db.close();
+    }
+    // No server listening: a clear message.
+    const holder = await openDatabase({ dataDir });
+    try {
+      const r = await tripsage([...dd, 'token', '--role', 'authenticated', '--email', 'held@example.test'], { PORT: '1' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/no server answered at http:\/\/127\.0\.0\.1:1/);
+    } finally {
+      await holder.close();
+    }
+  });
+});

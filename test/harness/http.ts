@@ -1,0 +1,44 @@
+/**
+ * HTTP tests: the real app over a backend clone, driven in-process with `app.inject`.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Database } from '../../src/db/database.ts';
+import { buildApp, type App } from '../../src/http/app.ts';
+import { createTokenService, type TokenService } from '../../src/auth/tokens.ts';
+import { createUser } from './backends.ts';
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface TestApp {
+  app: App;
+  tokens: TokenService;
+  config: Config;
+}
+
+export async function buildTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', ...env });
+  const tokens = createTokenService(config);
+  const app = await buildApp({ config, db, tokens, logger: false });
+  await app.ready();
+  return { app, tokens, config };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+  headers: { authorization: string };
+}
+
+/** A user created directly in the database, with a token signed like the server's own. */
+export async function makeUser(t: TestApp, db: Database): Promise<TestUser> {
+  const email = `u-${randomUUID()}@example.test`;
+  const id = await createUser(db, email);
+  const token = await t.tokens.sign({ sub: id, role: 'authenticated', aud: 'authenticated', email, session_id: randomUUID() }, 3600);
+  return { id, email, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+export async function serviceHeaders(t: TestApp): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await t.tokens.sign({ role: 'service_role' }, 3600)}` };
+}

@@ -1,0 +1,158 @@
+/**
+ * Search correctness on PGlite (the backend with pgvector): the statement uses the HNSW index on a
+ * small and on a larger table, and a user owning 1 % of the rows still gets a full page of their
+ * own best matches under RLS (iterative scan), where a plain HNSW scan would starve.
+ *
+ * Size: 20,000 × 1536-d rows do not fit this suite's time budget on PGlite (WASM): building the
+ * HNSW index over 3,000 random rows took 12–33 s on the 2-core test machine depending on load, so
+ * the larger table here has LARGE rows (the benchmark, bench/memory.bench.ts, goes further).
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.ts';
+import { asCaller, userCaller, type Tx } from '../src/db/transaction.ts';
+import {
+  efSearchFor, searchMemoriesDetailed, searchQuery, setExactKnobs, setSearchKnobs, type SearchParams,
+} from '../src/memory/memory.repo.ts';
+import { testBackends, type Handle } from './harness/backends.ts';
+import { buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
+
+const pglite = testBackends().find((b) => b.name === 'pglite')!;
+const LARGE = 2000;
+const MODEL = 'synthetic';
+
+/** A deterministic pseudo-random unit-ish query vector (mulberry32). */
+function queryVector(seed: number): number[] {
+  let a = seed >>> 0;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: 1536 }, () => rnd() - 0.5);
+}
+
+async function plan(db: Database, userId: string, p: Omit<SearchParams, 'threshold'>): Promise<string> {
+  return asCaller(db, userCaller(userId), async (trx) => {
+    await setSearchKnobs(trx, p.limit);
+    const r = await searchQuery(p, { explain: true }).execute(trx);
+    return (r.rows as unknown as Array<{ 'QUERY PLAN': string }>).map((x) => x['QUERY PLAN']).join('\n');
+  });
+}
+
+/** Inserts `n` random vectors in SQL: every 100th row is `few`'s, the rest `many`'s. */
+async function insertSynthetic(db: Database, many: string, few: string, n: number): Promise<void> {
+  await db.query(`SELECT setseed(0.42)`);
+  await db.query(
+    `INSERT INTO public.memory_embeddings (user_id, content_text, content_type, embedding, metadata)
+     SELECT CASE WHEN g % 100 = 0 THEN $2::uuid ELSE $1::uuid END, 'synthetic ' || g, 'note',
+            (SELECT array_agg(random() - 0.5)::extensions.vector FROM generate_series(1, 1536) WHERE g > 0),
+            jsonb_build_object('embedding_model', $4::text)
+     FROM generate_series(1, $3::int) g`,
+    [many, few, n, MODEL],
+  );
+}
+
+describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
+  let h: Handle;
+  let db: Database;
+  let t: TestApp;
+  let big: TestUser;
+  let small: TestUser;
+  let tiny: TestUser;
+  const q = queryVector(7);
+  const params: SearchParams = { embedding: q, model: MODEL, limit: 10 };
+
+  beforeAll(async () => {
+    h = await pglite.clone();
+    db = h.db;
+    t = await buildTestApp(db);
+    big = await makeUser(t, db);
+    small = await makeUser(t, db);
+    tiny = await makeUser(t, db);
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await db?.close();
+  });
+
+  it('sets ef_search and the iterative scan per transaction only', async () => {
+    const inside = await asCaller(db, userCaller(big.id), async (trx) => {
+      await setSearchKnobs(trx, 60);
+      return (await sql<{ ef: string; it: string }>`SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS it`.execute(trx)).rows[0];
+    });
+    expect(inside).toEqual({ ef: '120', it: 'relaxed_order' });
+    expect([efSearchFor(1), efSearchFor(10), efSearchFor(100)]).toEqual([40, 40, 200]);
+    const after = await db.query<{ it: string | null }>(`SELECT current_setting('hnsw.iterative_scan', true) AS it`);
+    expect(after.rows[0]!.it).not.toBe('relaxed_order');
+  });
+
+  it('small table: the search uses idx_memory_embeddings_hnsw', async () => {
+    await insertSynthetic(db, big.id, small.id, 30);
+    await db.query('ANALYZE public.memory_embeddings');
+    const p = await plan(db, small.id, params);
+    expect(p).toMatch(/Index Scan using idx_memory_embeddings_hnsw/);
+  });
+
+  it(`larger table (${LARGE} rows): HNSW plan; the 1 % user gets a full page of their own best matches`, async () => {
+    // Bulk load then build the index with the migration's own definition (as fast as PGlite gets).
+    const def = (await db.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE indexname = 'idx_memory_embeddings_hnsw'`)).rows[0]!.d;
+    await db.query(`DELETE FROM public.memory_embeddings`);
+    await db.query(`DROP INDEX public.idx_memory_embeddings_hnsw`);
+    await insertSynthetic(db, big.id, small.id, LARGE);
+    await db.query(def);
+    await db.query('ANALYZE public.memory_embeddings');
+
+    expect(await plan(db, small.id, params)).toMatch(/Index Scan using idx_memory_embeddings_hnsw/);
+    expect(await plan(db, big.id, { ...params, limit: 100 })).toMatch(/Index Scan using idx_memory_embeddings_hnsw/);
+
+    const own = async (fn: (trx: Tx) => Promise<Array<{ id: string; user_id: string }>>) => asCaller(db, userCaller(small.id), fn);
+    // The approximate search: full page, only mine, from the index itself (no exact fallback).
+    const outcome = await asCaller(db, userCaller(small.id), (trx) => searchMemoriesDetailed(trx, params));
+    expect(outcome.path).toBe('hnsw');
+    expect(outcome.hits).toHaveLength(10);
+    expect(outcome.hits.every((x) => x.user_id === small.id)).toBe(true);
+    for (let i = 1; i < 10; i++) expect(outcome.hits[i - 1]!.similarity).toBeGreaterThanOrEqual(outcome.hits[i]!.similarity);
+
+    // Against the exact answer (no index-ordered scan: every visible row compared).
+    const exact = await own(async (trx) => {
+      await setExactKnobs(trx);
+      return (await searchQuery(params).execute(trx)).rows;
+    });
+    expect(exact).toHaveLength(10);
+    const truth = new Set(exact.map((x) => x.id));
+    const recall = outcome.hits.filter((x) => truth.has(x.id)).length / 10;
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+
+    // What the iterative scan prevents: with it off, the 40 candidates are mostly other users'
+    // rows, which RLS removes after the index scan, and the page starves.
+    const starved = await own(async (trx) => {
+      await setSearchKnobs(trx, 10);
+      await sql`SELECT set_config('hnsw.iterative_scan', 'off', true)`.execute(trx);
+      return (await searchQuery(params).execute(trx)).rows;
+    });
+    expect(starved.length).toBeLessThan(10);
+
+    // And over HTTP, as that user.
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/memories/search', headers: small.headers, payload: { embedding: q, embedding_model: MODEL } });
+    expect(res.statusCode, res.body).toBe(200);
+    const hits = res.json() as Array<{ id: string; user_id: string }>;
+    expect(hits.map((x) => x.id)).toEqual(outcome.hits.map((x) => x.id));
+  });
+
+  it('a user with fewer memories than the page: the exact fallback returns all of them', async () => {
+    await db.query(
+      `INSERT INTO public.memory_embeddings (user_id, content_text, content_type, embedding, metadata)
+       SELECT $1::uuid, 'tiny ' || g, 'note', (SELECT array_agg(random() - 0.5)::extensions.vector FROM generate_series(1, 1536) WHERE g > 0),
+              jsonb_build_object('embedding_model', $2::text)
+       FROM generate_series(1, 3) g`,
+      [tiny.id, MODEL],
+    );
+    const outcome = await asCaller(db, userCaller(tiny.id), (trx) => searchMemoriesDetailed(trx, params));
+    expect(outcome.path).toBe('exact');
+    expect(outcome.hits).toHaveLength(3);
+    expect(outcome.hits.every((x) => x.user_id === tiny.id)).toBe(true);
+  });
+});
