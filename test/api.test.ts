@@ -779,6 +779,25 @@ describeEachBackend('HTTP API', (ctx) => {
       expect(r.headers['x-powered-by']).toBeUndefined();
     });
 
+    it('CORS: off by default; TRIPSAGE_CORS_ORIGINS allows exactly the listed origins', async () => {
+      const preflight = (app: TestApp, origin: string) =>
+        app.app.inject({ method: 'OPTIONS', url: '/api/v1/trips', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      expect((await preflight(t, 'https://app.example')).headers['access-control-allow-origin']).toBeUndefined();
+      const open = await buildTestApp(ctx.db, { ...TEST_ENV, TRIPSAGE_CORS_ORIGINS: 'https://app.example' });
+      try {
+        const ok = await preflight(open, 'https://app.example');
+        expect(ok.statusCode).toBe(204);
+        expect(ok.headers['access-control-allow-origin']).toBe('https://app.example');
+        expect(String(ok.headers['access-control-allow-headers'])).toContain('authorization');
+        expect((await preflight(open, 'https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+        const get = await open.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://app.example' } });
+        expect(get.headers['access-control-allow-origin']).toBe('https://app.example');
+        expect(String(get.headers['access-control-expose-headers'])).toContain('content-range');
+      } finally {
+        await open.app.close();
+      }
+    });
+
     it('an unknown route → JSON 404', async () => {
       const b = expectError(await as(a).get('/api/v1/nope'), 404, 'not_found');
       expect(b.message).toContain('/api/v1/nope');

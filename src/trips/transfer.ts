@@ -101,26 +101,31 @@ export interface ImportedTrip {
   counts: Record<string, number>;
 }
 
-/** Creates a copy of the document's trip for `userId`, in the caller's transaction. */
-export async function importTrip(trx: Tx, userId: string, doc: TripDocument): Promise<ImportedTrip> {
-  const trip = await tripsRepo.insert(trx, { ...strip(doc.trip), user_id: userId });
-  const counts: Record<string, number> = {};
-  for (const [name, repo, owned] of CHILDREN) {
-    const rows = (doc[name] as Record<string, unknown>[]).map((r) => ({
-      ...strip(r),
-      trip_id: trip.id,
-      ...(owned ? { user_id: userId } : {}),
-    }));
-    // One row at a time keeps the database's error pointing at the offending row.
-    for (const row of rows) await repo.insert(trx, row);
-    counts[name] = rows.length;
-  }
-  return { trip, counts };
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
+const CHUNK = 2000;
+
+async function insertChunked(trx: Tx, repo: TableRepo, rows: Row[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await repo.insertMany(trx, rows.slice(i, i + CHUNK));
 }
 
+/**
+ * Creates a copy of every trip of the document for `userId`, in the caller's one transaction,
+ * with multi-row INSERTs: one for the trips, then one per child table (chunked). PostgreSQL
+ * returns the rows of a multi-row VALUES insert in the order given, which pairs each new trip id
+ * with its document. A violation anywhere rolls the whole import back, and the error still names
+ * the constraint.
+ */
 export async function importDocument(trx: Tx, userId: string, doc: TripDocument | TripsDocument): Promise<ImportedTrip[]> {
   const docs = doc.format === TRIP_FORMAT ? [doc] : doc.trips;
-  const out: ImportedTrip[] = [];
-  for (const d of docs) out.push(await importTrip(trx, userId, d));
-  return out;
+  const trips = await tripsRepo.insertMany(trx, docs.map((d) => ({ ...strip(d.trip), user_id: userId })));
+  for (const [name, repo, owned] of CHILDREN) {
+    const rows = docs.flatMap((d, i) =>
+      (d[name] as Record<string, unknown>[]).map((r) => ({ ...strip(r), trip_id: trips[i]!.id, ...(owned ? { user_id: userId } : {}) })),
+    );
+    await insertChunked(trx, repo, rows);
+  }
+  return docs.map((d, i) => ({
+    trip: trips[i]!,
+    counts: Object.fromEntries(CHILDREN.map(([name]) => [name, (d[name] as unknown[]).length])),
+  }));
 }
