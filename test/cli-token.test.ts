@@ -2,33 +2,16 @@
  * `tripsage token` as a user runs it: a separate process signing with the data directory's secret,
  * resolving --email from the database, or from the running server when it holds the directory.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { tripsage } from './harness/cli.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { createUser } from './harness/backends.ts';
 import { buildTestApp } from './harness/http.ts';
-
-const BIN = resolve(import.meta.dirname, '../bin/tripsage.js');
-const CLEAN_ENV = { TRIPSAGE_JWT_SECRET: '', TRIPSAGE_JWT_SECRET_FILE: '', DATABASE_URL: '', TRIPSAGE_DATA_DIR: '', TRIPSAGE_AUTH: '' };
-
-async function tripsage(args: string[], env: Record<string, string> = {}) {
-  try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...CLEAN_ENV, ...env },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('tripsage token (embedded)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-token-'));

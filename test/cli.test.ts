@@ -1,29 +1,13 @@
 /**
  * The command line as a user runs it: a separate process, exit codes and messages.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tripsage } from './harness/cli.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { testBackends } from './harness/backends.ts';
-
-const BIN = resolve(import.meta.dirname, '../bin/tripsage.js');
-
-async function tripsage(args: string[], env: Record<string, string> = {}) {
-  try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('tripsage db (embedded)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-cli-'));

@@ -2,25 +2,11 @@
  * The trip-planning commands as an operator runs them (separate processes, embedded database):
  * users create/list/delete, demo, export and import (all or nothing).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const BIN = resolve(import.meta.dirname, '../bin/tripsage.js');
-const CLEAN_ENV = { DATABASE_URL: '', TRIPSAGE_DATA_DIR: '', TRIPSAGE_MEMORY: '' };
-
-async function tripsage(args: string[]) {
-  try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, ...CLEAN_ENV }, timeout: 120_000, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { tripsage } from './harness/cli.ts';
 
 describe('tripsage users / demo / export / import (embedded)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tripsage-trips-cli-'));

@@ -3,17 +3,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { tableRepo } from '../db/crud.repo.ts';
-import type { Tx } from '../db/transaction.ts';
 import { registerResource, uuidId } from '../http/crud.routes.ts';
 import { audit, jsonObject, text, timestamp, ts, uuid } from '../http/schemas.ts';
-
-const sessionsRepo = tableRepo('chat_sessions', ['id', 'user_id', 'title', 'context_data', 'is_active', 'last_message_at', 'created_at', 'updated_at']);
-const messagesRepo = tableRepo('chat_messages', ['id', 'session_id', 'role', 'content', 'metadata', 'created_at']);
-
-async function sessionVisible(trx: Tx, id: unknown): Promise<boolean> {
-  return (await trx.selectFrom('chat_sessions').select('id').where('id', '=', id as string).executeTakeFirst()) !== undefined;
-}
+import { messagesRepo, sessionsRepo, sessionVisible } from './chat.repo.ts';
 
 const sessionCreate = z.strictObject({
   title: text(500).optional(),

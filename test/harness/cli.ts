@@ -1,0 +1,32 @@
+/**
+ * The command line as a user runs it: a separate `node bin/tripsage.js` process, with the
+ * settings that would leak in from the developer's environment cleared.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { BIN } from './serve.ts';
+
+const CLEAN_ENV = {
+  DATABASE_URL: '', TRIPSAGE_DATA_DIR: '', TRIPSAGE_MEMORY: '', TRIPSAGE_AUTH: '',
+  TRIPSAGE_JWT_SECRET: '', TRIPSAGE_JWT_SECRET_FILE: '',
+};
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function tripsage(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  try {
+    const r = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...CLEAN_ENV, ...env },
+      timeout: 120_000,
+      maxBuffer: 64 << 20,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
