@@ -74,6 +74,9 @@ async function benchBackend(name: string, serverArgs: string[], env: Record<stri
   const session = await http(server.url, '/auth/v1/signup', { method: 'POST', body: JSON.stringify({ email, password: 'bench-password' }) });
   const token = session.access_token as string;
   const userId = (session.user as { id: string }).id;
+  const writer = await http(server.url, '/auth/v1/signup', { method: 'POST', body: JSON.stringify({ email: `w-${email}`, password: 'bench-password' }) });
+  const writerToken = writer.access_token as string;
+  const writerId = (writer.user as { id: string }).id;
   const trip = await http(server.url, '/api/v1/trips', { method: 'POST', token, body: tripBody() });
   for (let i = 0; i < 30; i++) await http(server.url, '/api/v1/trips', { method: 'POST', token, body: tripBody() });
   const scenarios = [
@@ -83,7 +86,8 @@ async function benchBackend(name: string, serverArgs: string[], env: Record<stri
   ];
   const api = new Map<string, Awaited<ReturnType<typeof cannon>>>();
   for (const s of scenarios) for (const c of CONNECTIONS) {
-    api.set(`${s.scenario}/${c}`, await cannon(server.url, token, c, s));
+    // Writes go to a second user, so the reader's list and trip stay the same for every run.
+    api.set(`${s.scenario}/${c}`, await cannon(server.url, s.scenario === 'post' ? writerToken : token, c, s));
     console.error(`${name} api ${s.scenario} c=${c}: ${fmt(api.get(`${s.scenario}/${c}`)!.rps)} req/s`);
   }
   await server.stop(); // frees the embedded data directory for the driver run
@@ -91,7 +95,7 @@ async function benchBackend(name: string, serverArgs: string[], env: Record<stri
   const out: Result[] = [];
   try {
     for (const s of scenarios) for (const c of CONNECTIONS) {
-      const d = await driver(db, userId, c, s.scenario, trip.id as number);
+      const d = await driver(db, s.scenario === 'post' ? writerId : userId, c, s.scenario, trip.id as number);
       const a = api.get(`${s.scenario}/${c}`)!;
       console.error(`${name} driver ${s.scenario} c=${c}: ${fmt(d.rps)} tx/s`);
       out.push({ backend: name, scenario: s.scenario, connections: c, apiRps: a.rps, apiP50: a.p50, apiP99: a.p99, drvRps: d.rps, drvP50: d.p50, drvP99: d.p99, errors: a.errors });

@@ -1,0 +1,38 @@
+/**
+ * Token verification, including its cache of verified tokens: a cached token's twin with one
+ * changed character is still verified (and refused); a cached user is never confused with another.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { createTokenService } from '../src/auth/tokens.ts';
+import { HttpError } from '../src/http/errors.ts';
+
+const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: 'x'.repeat(48) });
+const A = '11111111-1111-4111-8111-111111111111';
+const B = '22222222-2222-4222-8222-222222222222';
+
+describe('token verification cache', () => {
+  it('serves repeated tokens from the cache, and still refuses a tampered copy of a cached one', async () => {
+    const tokens = createTokenService(config);
+    const good = await tokens.sign({ sub: A, role: 'authenticated', aud: 'authenticated' }, 3600);
+    expect((await tokens.callerFromToken(good)).claims.sub).toBe(A);
+    expect((await tokens.callerFromToken(good)).claims.sub).toBe(A); // cached
+    const [h, p, sig] = good.split('.') as [string, string, string];
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: B })).toString('base64url')}.${sig}`;
+    await expect(tokens.callerFromToken(forged)).rejects.toBeInstanceOf(HttpError);
+    const flipped = `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
+    await expect(tokens.callerFromToken(flipped)).rejects.toBeInstanceOf(HttpError);
+  });
+
+  it('keeps users apart and refuses a token whose expiry has passed even after it was cached', async () => {
+    const tokens = createTokenService(config);
+    const a = await tokens.sign({ sub: A, role: 'authenticated', aud: 'authenticated' }, 3600);
+    const b = await tokens.sign({ sub: B, role: 'authenticated', aud: 'authenticated' }, 3600);
+    expect((await tokens.callerFromToken(a)).claims.sub).toBe(A);
+    expect((await tokens.callerFromToken(b)).claims.sub).toBe(B);
+    // Expired beyond the 30 s clock skew: refused whether or not it was ever seen.
+    const old = await tokens.sign({ sub: A, role: 'authenticated', aud: 'authenticated' }, -60);
+    await expect(tokens.callerFromToken(old)).rejects.toMatchObject({ status: 401 });
+  });
+});
