@@ -58,6 +58,8 @@ describe('memory API [pglite]', () => {
     expect(bad.statusCode, bad.body).toBe(400);
     const tooMany = await post(bob, BASE, Array.from({ length: 501 }, () => ({ content_text: 'a', content_type: 'x' })));
     expect(tooMany.statusCode).toBe(400);
+    const lone = await post(bob, BASE, [{ content_text: 'ok', content_type: 'x' }, { content_text: 'bad \ud800 surrogate', content_type: 'x' }]);
+    expect(lone.statusCode, lone.body).toBe(400);
     const n = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM memory_embeddings WHERE user_id = $1`, [bob.id]);
     expect(n.rows[0]!.n).toBe(120);
   });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { asCaller, userCaller, type Tx } from '../src/db/transaction.ts';
 import {
-  efSearchFor, searchMemoriesDetailed, searchQuery, setExactKnobs, setSearchKnobs, type SearchParams,
+  efSearchFor, EXACT_MAX_ROWS, searchMemoriesDetailed, searchQuery, setExactKnobs, setSearchKnobs, type SearchParams,
 } from '../src/memory/memory.repo.ts';
 import { testBackends, type Handle } from './harness/backends.ts';
 import { buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
@@ -109,8 +109,9 @@ describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
     expect(await plan(db, big.id, { ...params, limit: 100 })).toMatch(/Index Scan using idx_memory_embeddings_hnsw/);
 
     const own = async (fn: (trx: Tx) => Promise<Array<{ id: string; user_id: string }>>) => asCaller(db, userCaller(small.id), fn);
-    // The approximate search: full page, only mine, from the index itself (no exact fallback).
-    const outcome = await asCaller(db, userCaller(small.id), (trx) => searchMemoriesDetailed(trx, params));
+    // The index path (what a user with more than EXACT_MAX_ROWS rows gets): full page, only mine,
+    // from the index itself (no exact fallback).
+    const outcome = await asCaller(db, userCaller(small.id), (trx) => searchMemoriesDetailed(trx, params, 'hnsw'));
     expect(outcome.path).toBe('hnsw');
     expect(outcome.hits).toHaveLength(10);
     expect(outcome.hits.every((x) => x.user_id === small.id)).toBe(true);
@@ -126,6 +127,17 @@ describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
     const recall = outcome.hits.filter((x) => truth.has(x.id)).length / 10;
     expect(recall).toBeGreaterThanOrEqual(0.9);
 
+    // What the API does: this user has 20 rows (≤ EXACT_MAX_ROWS), so the exact search answers;
+    // the big user (1,980 rows) goes through the index.
+    const auto = await asCaller(db, userCaller(small.id), (trx) => searchMemoriesDetailed(trx, params));
+    expect(auto).toMatchObject({ path: 'exact', reason: 'few_rows' });
+    expect(auto.hits.map((x) => x.id)).toEqual(exact.map((x) => x.id));
+    expect(EXACT_MAX_ROWS).toBeLessThan(LARGE - LARGE / 100);
+    const bigAuto = await asCaller(db, userCaller(big.id), (trx) => searchMemoriesDetailed(trx, params));
+    expect(bigAuto.path).toBe('hnsw');
+    expect(bigAuto.hits).toHaveLength(10);
+    expect(bigAuto.hits.every((x) => x.user_id === big.id)).toBe(true);
+
     // What the iterative scan prevents: with it off, the 40 candidates are mostly other users'
     // rows, which RLS removes after the index scan, and the page starves.
     const starved = await own(async (trx) => {
@@ -139,10 +151,10 @@ describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/memories/search', headers: small.headers, payload: { embedding: q, embedding_model: MODEL } });
     expect(res.statusCode, res.body).toBe(200);
     const hits = res.json() as Array<{ id: string; user_id: string }>;
-    expect(hits.map((x) => x.id)).toEqual(outcome.hits.map((x) => x.id));
+    expect(hits.map((x) => x.id)).toEqual(exact.map((x) => x.id));
   });
 
-  it('a user with fewer memories than the page: the exact fallback returns all of them', async () => {
+  it('a user with fewer memories than the page: exact (few rows), and the index path falls back to exact (short page)', async () => {
     await db.query(
       `INSERT INTO public.memory_embeddings (user_id, content_text, content_type, embedding, metadata)
        SELECT $1::uuid, 'tiny ' || g, 'note', (SELECT array_agg(random() - 0.5)::extensions.vector FROM generate_series(1, 1536) WHERE g > 0),
@@ -151,8 +163,11 @@ describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
       [tiny.id, MODEL],
     );
     const outcome = await asCaller(db, userCaller(tiny.id), (trx) => searchMemoriesDetailed(trx, params));
-    expect(outcome.path).toBe('exact');
+    expect(outcome).toMatchObject({ path: 'exact', reason: 'few_rows' });
     expect(outcome.hits).toHaveLength(3);
     expect(outcome.hits.every((x) => x.user_id === tiny.id)).toBe(true);
+    const viaIndex = await asCaller(db, userCaller(tiny.id), (trx) => searchMemoriesDetailed(trx, params, 'hnsw'));
+    expect(viaIndex).toMatchObject({ path: 'exact', reason: 'short_page' });
+    expect(viaIndex.hits.map((x) => x.id)).toEqual(outcome.hits.map((x) => x.id));
   });
 });

@@ -147,30 +147,49 @@ export function searchQuery(p: Omit<SearchParams, 'threshold'>, opts: { explain?
     ORDER BY distance, id`;
 }
 
+/**
+ * Up to this many visible rows, the exact search answers directly: it reads the caller's rows
+ * through the user_id index and compares them all, which measured faster than the HNSW scan with
+ * RLS filtering for a user with 100–1,000 rows (docs/benchmarks.md, "1 % user"), and is exact.
+ */
+export const EXACT_MAX_ROWS = 1000;
+
+/** How many rows the caller can see, counting no further than `cap` (cheap: user_id index). */
+export async function visibleRowsUpTo(trx: Tx, cap: number): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM public.memory_embeddings LIMIT ${cap}) AS x`.execute(trx);
+  return r.rows[0]!.n;
+}
+
 export interface SearchOutcome {
   hits: SearchHit[];
-  /** `hnsw`: the index filled the page. `exact`: it came back short, so every row was compared. */
+  /**
+   * `hnsw`: the index filled the page. `exact`: every visible row was compared, because the
+   * caller has at most EXACT_MAX_ROWS rows (`few_rows`) or the index came back short (`short_page`).
+   */
   path: 'hnsw' | 'exact';
+  reason?: 'few_rows' | 'short_page';
 }
 
 /**
- * The caller's best `limit` memories. First the HNSW index (with iterative scan); if it returns
- * fewer than `limit` rows (the caller has fewer, or hnsw.max_scan_tuples was reached because
- * their rows are a tiny fraction of the table), the exact search answers instead, so a page is
- * never short while matching rows exist. The threshold is applied after the LIMIT, which is
- * equivalent (the best `limit` above it are the best `limit`, cut) and keeps the scan bounded.
+ * The caller's best `limit` memories. A caller with at most EXACT_MAX_ROWS rows gets the exact
+ * search. Otherwise the HNSW index answers (iterative scan); if it returns fewer than `limit` rows
+ * (hnsw.max_scan_tuples reached because the matching rows are a tiny fraction of the table), the
+ * exact search answers instead, so a page is never short while matching rows exist.
+ * `strategy: 'hnsw'` skips the row count (tests and the benchmark measure the index path).
+ * The threshold is applied after the LIMIT, which is equivalent (the best `limit` above it are
+ * the best `limit`, cut) and keeps the scan bounded.
  */
-export async function searchMemoriesDetailed(trx: Tx, p: SearchParams): Promise<SearchOutcome> {
-  await setSearchKnobs(trx, p.limit);
-  let hits = (await searchQuery(p).execute(trx)).rows;
-  let path: SearchOutcome['path'] = 'hnsw';
-  if (hits.length < p.limit) {
+export async function searchMemoriesDetailed(trx: Tx, p: SearchParams, strategy: 'auto' | 'hnsw' = 'auto'): Promise<SearchOutcome> {
+  const cut = (hits: SearchHit[]) => (p.threshold === undefined ? hits : hits.filter((h) => h.similarity >= p.threshold!));
+  const exact = async (reason: SearchOutcome['reason']): Promise<SearchOutcome> => {
     await setExactKnobs(trx);
-    hits = (await searchQuery(p).execute(trx)).rows;
-    path = 'exact';
-  }
-  const min = p.threshold;
-  return { hits: min === undefined ? hits : hits.filter((h) => h.similarity >= min), path };
+    return { hits: cut((await searchQuery(p).execute(trx)).rows), path: 'exact', reason };
+  };
+  if (strategy === 'auto' && (await visibleRowsUpTo(trx, EXACT_MAX_ROWS + 1)) <= EXACT_MAX_ROWS) return exact('few_rows');
+  await setSearchKnobs(trx, p.limit);
+  const hits = (await searchQuery(p).execute(trx)).rows;
+  if (hits.length < p.limit) return exact('short_page');
+  return { hits: cut(hits), path: 'hnsw' };
 }
 
 export async function searchMemories(trx: Tx, p: SearchParams): Promise<SearchHit[]> {

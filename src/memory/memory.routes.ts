@@ -85,7 +85,8 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     present = await memoryTableExists(deps.db);
     return present ? null : 'the memory table public.memory_embeddings does not exist (the pgvector migration was skipped or has not run)';
   };
-  // Before validation and before authentication's verdict: a disabled feature says so first.
+  // Route-level onRequest: after the token check, before body validation, so a disabled feature
+  // says so whatever the request looks like.
   const onRequest = async (_req: FastifyRequest) => {
     const why = await whyDisabled();
     if (why) throw new HttpError(503, 'feature_disabled', `${why}. ${ENABLE_HINT}`, null, ENABLE_HINT);
