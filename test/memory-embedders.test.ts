@@ -176,6 +176,48 @@ describe('OpenAI-compatible client (local server)', () => {
     await expect(openAIEmbedder({ baseUrl: 'http://127.0.0.1:9', backoffMs: 1, maxRetries: 1 }).embed(['x'])).rejects.toThrow(/unreachable/);
   });
 
+  it('BYOK: without a server key, each user embeds with their own stored openai key (resolved and counted)', async () => {
+    const pglite = testBackends().find((b) => b.name === 'pglite')!;
+    const h = await pglite.clone();
+    const saved = { ...process.env };
+    Object.assign(process.env, { TRIPSAGE_EMBEDDINGS: 'openai', TRIPSAGE_EMBEDDINGS_URL: base, TRIPSAGE_EMBEDDINGS_MODEL: 'tiny-8', TRIPSAGE_EMBEDDINGS_API_KEY: '' });
+    try {
+      const t = await buildTestApp(h.db, { TRIPSAGE_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 5).toString('base64')}` });
+      try {
+        const u = await makeUser(t, h.db);
+        reset((_n, s) => ({ status: 200, json: okBody(s.input, 8) }));
+        const memory = { content_text: 'rooftop bars in Lisbon', content_type: 'note' };
+        const none = await t.app.inject({ method: 'POST', url: '/api/v1/memories', headers: u.headers, payload: memory });
+        expect(none.statusCode, none.body).toBe(400);
+        expect(none.json()).toMatchObject({ code: 'api_key_unavailable', details: { reason: 'missing' } });
+        expect(none.json().hint).toMatch(/POST \/api\/v1\/api-keys/);
+        expect(seen).toEqual([]);
+
+        const key = await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: u.headers, payload: { service_name: 'openai', key_name: 'mine', value: 'sk-user-own-key-1234' } });
+        expect(key.statusCode, key.body).toBe(201);
+        const ok = await t.app.inject({ method: 'POST', url: '/api/v1/memories', headers: u.headers, payload: memory });
+        expect(ok.statusCode, ok.body).toBe(201);
+        expect(seen.map((x) => x.auth)).toEqual(['Bearer sk-user-own-key-1234']);
+        const after = await t.app.inject({ method: 'GET', url: `/api/v1/api-keys/${key.json().id}`, headers: u.headers });
+        expect(after.json()).toMatchObject({ usage_count: 1 });
+        expect(after.json().last_used_at).not.toBeNull();
+        // A search by vector needs no embedding, so it neither needs nor counts the key.
+        const byVector = await t.app.inject({ method: 'POST', url: '/api/v1/memories/search', headers: u.headers, payload: { embedding: Array(1536).fill(0.01), embedding_model: 'tiny-8' } });
+        expect(byVector.statusCode, byVector.body).toBe(200);
+        expect((await t.app.inject({ method: 'GET', url: `/api/v1/api-keys/${key.json().id}`, headers: u.headers })).json().usage_count).toBe(1);
+
+        await t.app.inject({ method: 'PATCH', url: `/api/v1/api-keys/${key.json().id}`, headers: u.headers, payload: { is_active: false } });
+        const off = await t.app.inject({ method: 'POST', url: '/api/v1/memories', headers: u.headers, payload: memory });
+        expect(off.json()).toMatchObject({ code: 'api_key_unavailable', details: { reason: 'inactive' } });
+      } finally {
+        await t.app.close();
+      }
+    } finally {
+      process.env = saved;
+      await h.db.close();
+    }
+  });
+
   it('through the API: TRIPSAGE_EMBEDDINGS=openai stamps model and native dimension; provider failure is 502', async () => {
     const pglite = testBackends().find((b) => b.name === 'pglite')!;
     const h = await pglite.clone();

@@ -6,6 +6,7 @@ import { registerAuthRoutes } from '../auth/auth.routes.ts';
 import { registerChatRoutes } from '../chat/chat.routes.ts';
 import { registerKeyRoutes } from '../keys/keys.routes.ts';
 import { registerMeRoutes } from '../auth/me.routes.ts';
+import { registerMemoryRoutes } from '../memory/memory.routes.ts';
 import { registerSearchHistoryRoutes } from '../insights/search-history.routes.ts';
 import { registerPriceRoutes } from '../insights/prices.routes.ts';
 import { registerSearchInsightsRoutes } from '../insights/insights.routes.ts';
@@ -21,7 +22,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: AppDeps): Pr
   registerSearchInsightsRoutes(app);
   registerSearchHistoryRoutes(app);
   registerKeyRoutes(app, deps);
-  (await import('../memory/memory.routes.ts')).registerMemoryRoutes(app, deps);
+  registerMemoryRoutes(app, deps);
   registerPriceRoutes(app);
   registerAdminRoutes(app);
 }

@@ -14,6 +14,8 @@ import { noContent } from '../http/crud.routes.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { contentRange, listQuery, parseOrder, type ListQueryOptions } from '../http/list.ts';
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
+import { loadKeyRing, type KeyRing } from '../keys/crypto.ts';
+import { userKeyEmbedder, userProviderKey } from './byok.ts';
 import { createEmbedder, EMBEDDING_DIM, embedderConfigFromEnv, type Embedder } from './embedders.ts';
 import { deleteAllMemories, getMemory, memoryTable, memoryTableExists, type MemoryRow } from './memory.repo.ts';
 import {
@@ -75,7 +77,13 @@ export interface MemoryRouteOptions {
 
 export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: MemoryRouteOptions = {}): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const embedder = opts.embedder ?? createEmbedder(embedderConfigFromEnv(process.env));
+  const embedderConfig = embedderConfigFromEnv(process.env);
+  // The operator's provider and key; or, for the OpenAI-compatible provider without a key of the
+  // server's own, each caller's stored `openai` key (BYOK, through the key vault).
+  const shared = opts.embedder ?? (embedderConfig.provider === 'hashing' || embedderConfig.apiKey ? createEmbedder(embedderConfig) : undefined);
+  let ring: KeyRing | undefined;
+  const embedderFor = (userId: string): Embedder =>
+    shared ?? userKeyEmbedder(embedderConfig, () => userProviderKey(deps.db, (ring ??= loadKeyRing(deps.config)), userId));
   const base = '/api/v1/memories';
 
   let present = false;
@@ -106,7 +114,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     const userId = me(req);
     const many = Array.isArray(req.body);
     const inputs = (many ? req.body : [req.body]) as MemoryInput[];
-    const rows = await prepareMemories(embedder, inputs);
+    const rows = await prepareMemories(embedderFor(userId), inputs);
     const stored = await inTx(req, (trx) => storeMemories(trx, userId, rows));
     return reply.status(201).send(many ? stored : stored[0]!);
   });
@@ -115,9 +123,8 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     onRequest,
     schema: { tags, security, summary: 'Search my memories by similarity (best first)', body: searchBody, response: { 200: z.array(searchHit) } },
   }, async (req) => {
-    me(req);
     const body = req.body as SearchRequest;
-    const q = await prepareSearch(embedder, body);
+    const q = await prepareSearch(embedderFor(me(req)), body);
     return inTx(req, (trx) => runSearch(trx, q, body));
   });
 
@@ -171,7 +178,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     const id = (req.params as { id: string }).id;
     // Probe first (cheap, under RLS) so a missing memory costs no embedding call.
     if (body.content_text !== undefined && !(await inTx(req, (trx) => getMemory(trx, id)))) throw notFound('memory');
-    const prepared = await preparePatch(embedder, body);
+    const prepared = await preparePatch(embedderFor(me(req)), body);
     const row = await inTx(req, (trx) => applyPatch(trx, id, prepared));
     if (!row) throw notFound('memory');
     return row;
