@@ -21,6 +21,7 @@ import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { asCaller, SERVICE, userCaller, type Caller } from '../src/db/transaction.ts';
 import { EMBEDDING_DIM } from '../src/memory/embedders.ts';
+import { prng } from '../src/util/prng.ts';
 import {
   efSearchFor, EXACT_MAX_ROWS, insertMemories, searchMemoriesDetailed, searchQuery, setExactKnobs, setSearchKnobs, type NewMemory,
 } from '../src/memory/memory.repo.ts';
@@ -42,17 +43,6 @@ const LIMIT = 10;
 const MODEL = 'bench-synthetic';
 const BATCH = 500;
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** Standard normal (Box–Muller). */
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
 

@@ -9,37 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
-import { DbError } from '../src/db/errors.ts';
 import { createUser, describeEachBackend } from './harness/backends.ts';
-
-type Row = Record<string, unknown>;
-
-interface Fixture {
-  userId: string;
-  tripId: number;
-  sessionId: string;
-}
-
-/** INSERT … RETURNING * from a column → value map (values go as parameters). */
-async function insert(db: Database, table: string, row: Row): Promise<Row> {
-  const cols = Object.keys(row);
-  const text = `INSERT INTO public.${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols
-    .map((_, i) => `$${i + 1}`)
-    .join(', ')}) RETURNING *`;
-  const r = await db.query<Row>(text, Object.values(row));
-  return r.rows[0]!;
-}
-
-/** The DbError a statement fails with; fails the test when it succeeds. */
-async function failure(p: Promise<unknown>): Promise<DbError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DbError);
-    return e as DbError;
-  }
-  throw new Error('expected the statement to be rejected, but it succeeded');
-}
+import { failure, insert, makeFixture, type Fixture, type Row } from './harness/fixtures.ts';
 
 async function count(db: Database, table: string, where: string, params: unknown[]): Promise<number> {
   const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.${table} WHERE ${where}`, params);
@@ -240,13 +211,6 @@ const CHECK_CASES: CheckCase[] = [
 ];
 
 const show = (r: Row) => JSON.stringify(r);
-
-async function makeFixture(db: Database): Promise<Fixture> {
-  const userId = await createUser(db);
-  const trip = await insert(db, 'trips', baseRows.trips({ userId, tripId: 0, sessionId: '' }));
-  const session = await insert(db, 'chat_sessions', { user_id: userId });
-  return { userId, tripId: trip.id as number, sessionId: session.id as string };
-}
 
 describeEachBackend('CHECK constraints', (ctx) => {
   let f: Fixture;

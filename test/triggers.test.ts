@@ -9,51 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/database.ts';
-import { DbError } from '../src/db/errors.ts';
 import { ANON, asCaller, SERVICE, userCaller, type Caller, type Tx } from '../src/db/transaction.ts';
 import { createUser, describeEachBackend } from './harness/backends.ts';
-
-type Row = Record<string, unknown>;
-
-interface Fixture {
-  userId: string;
-  tripId: number;
-  sessionId: string;
-}
-
-async function insert(db: Database, table: string, row: Row): Promise<Row> {
-  const cols = Object.keys(row);
-  const text = `INSERT INTO public.${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols
-    .map((_, i) => `$${i + 1}`)
-    .join(', ')}) RETURNING *`;
-  const r = await db.query<Row>(text, Object.values(row));
-  return r.rows[0]!;
-}
-
-async function failure(p: Promise<unknown>): Promise<DbError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DbError);
-    return e as DbError;
-  }
-  throw new Error('expected the statement to be rejected, but it succeeded');
-}
-
-async function makeFixture(db: Database): Promise<Fixture> {
-  const userId = await createUser(db);
-  const trip = await insert(db, 'trips', {
-    user_id: userId,
-    name: 'Kyoto',
-    start_date: '2026-10-01',
-    end_date: '2026-10-08',
-    destination: 'Kyoto',
-    budget: '3000',
-  });
-  const session = await insert(db, 'chat_sessions', { user_id: userId });
-  return { userId, tripId: trip.id as number, sessionId: session.id as string };
-}
+import { failure, insert, makeFixture, type Fixture, type Row } from './harness/fixtures.ts';
 
 const vector1536 = `[${Array.from({ length: 1536 }, () => '0.01').join(',')}]`;
 

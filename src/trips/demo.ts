@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Database } from '../db/database.ts';
 import { asCaller, SERVICE, userCaller, type Tx } from '../db/transaction.ts';
+import { prng } from '../util/prng.ts';
 import { insertAccount } from './accounts.ts';
 import { jsonb, tableExists } from './planning.repo.ts';
 import {
@@ -21,19 +22,10 @@ import {
 export const DEMO_PASSWORD = 'tripsage-demo';
 export const DEMO_DOMAIN = 'demo.tripsage.test';
 export const DEMO_SOURCE = 'tripsage-demo';
+export { prng };
+
 export const demoEmail = (n: number) => `demo${n}@${DEMO_DOMAIN}`;
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Rng {
   int(min: number, max: number): number;
