@@ -26,6 +26,10 @@ const extra: FactAllowList['extra'] = [
     pattern: /^index public\.saved_options\.idx_saved_options_one_selected unique btree \(trip_id, option_type\) where is_selected$/,
     reason: 'migration 000020 (docs/trip-planning.md): at most one selected saved option per trip and option_type',
   },
+  {
+    pattern: /^index public\.memory_embeddings\.idx_memory_embeddings_metadata gin \(metadata jsonb_path_ops\)$/,
+    reason: 'migration 000021 (docs/memory.md): the memory search filters on metadata containment (@>)',
+  },
 ];
 
 /** Facts whose presence depends on the backend (native PostgreSQL here has no pgvector). */
