@@ -35,6 +35,12 @@ export interface PgCluster {
 
 export interface StartPgClusterOptions {
   log?: (msg: string) => void;
+  /** Extra server settings (name → value, quote-free), e.g. { 'cron.database_name': 'postgres' }. */
+  settings?: Record<string, string>;
+  /** Libraries preloaded besides pg_stat_statements. */
+  preload?: string[];
+  /** Start a cluster of its own even when TEST_DATABASE_URL is set. */
+  own?: boolean;
 }
 
 export const PG_NOT_FOUND_MESSAGE =
@@ -236,7 +242,7 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
   const log = opts.log ?? (() => {});
 
   const external = process.env.TEST_DATABASE_URL;
-  if (external) {
+  if (external && !opts.own) {
     log('using TEST_DATABASE_URL');
     return { url: external, stop: async () => {} };
   }
@@ -294,7 +300,8 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
       '-c max_connections=200',
-      '-c shared_preload_libraries=pg_stat_statements',
+      `-c shared_preload_libraries=${['pg_stat_statements', ...(opts.preload ?? [])].join(',')}`,
+      ...Object.entries(opts.settings ?? {}).map(([k, v]) => `-c ${k}=${v}`),
     ].join(' ');
     const t1 = Date.now();
     try {
