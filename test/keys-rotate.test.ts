@@ -2,11 +2,9 @@
  * Master key rotation: every row moves to the newest version and still decrypts; an interrupted
  * rotation resumes; the CLI does the same over a real process.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tripsage } from './harness/cli.ts';
 import { progressReporter } from '../src/cli/keys.command.ts';
 import type { Database } from '../src/db/database.ts';
 import { asCaller, userCaller } from '../src/db/transaction.ts';
@@ -16,7 +14,6 @@ import { resolveKey } from '../src/keys/resolve.ts';
 import { rotateKeys } from '../src/keys/rotate.ts';
 import { createUser, describeEachBackend } from './harness/backends.ts';
 
-const BIN = resolve(import.meta.dirname, '../bin/tripsage.js');
 const k1 = `1:${randomBytes(32).toString('base64')}`;
 const k2 = `2:${randomBytes(32).toString('base64')}`;
 const ring1 = parseKeyRing(k1);
@@ -96,8 +93,11 @@ describeEachBackend('keys rotate', (ctx) => {
   if (ctx.backend === 'postgres') {
     it('`tripsage keys rotate` rotates with a progress line per batch, resumably', async () => {
       const { ids, values } = await seed(ctx.db, 3, 'cli');
-      const env = { ...process.env, TRIPSAGE_ENCRYPTION_KEYS: `${k1},${k2}`, LOG_LEVEL: 'silent' };
-      const run = (extra: string[]) => promisify(execFile)(process.execPath, [BIN, '--database-url', ctx.url!, 'keys', 'rotate', ...extra], { env, timeout: 60_000 });
+      const run = async (extra: string[]) => {
+        const r = await tripsage(['--database-url', ctx.url!, 'keys', 'rotate', ...extra], { TRIPSAGE_ENCRYPTION_KEYS: `${k1},${k2}`, LOG_LEVEL: 'silent' });
+        expect(r.code, r.stderr).toBe(0);
+        return r;
+      };
       const a = await run(['--batch-size', '1', '--limit', '1']);
       expect(a.stdout).toMatch(/rotated 1\/\d+/);
       expect(a.stdout).toMatch(/re-encrypted 1 of \d+ key\(s\) to version 2/);

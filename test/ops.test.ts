@@ -2,18 +2,16 @@
  * Operations: the price-history cleanup job (lock, once-a-day bookkeeping, row count), the
  * in-process scheduler, the service-only admin routes, and the jobs / db stats commands.
  */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
+
 import { beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.ts';
 import { SEED_TABLES } from '../src/db/schema.ts';
 import { JOB_LOCK_KEY, jobRuns, runJob } from '../src/ops/jobs.ts';
 import { startJobScheduler } from '../src/ops/scheduler.ts';
 import { describeEachBackend } from './harness/backends.ts';
+import { tripsage } from './harness/cli.ts';
 import { buildTestApp, makeUser, serviceHeaders, type TestApp, type TestUser } from './harness/http.ts';
 
-const BIN = resolve(import.meta.dirname, '../bin/tripsage.js');
 
 describeEachBackend('operations', (ctx) => {
   let t: TestApp;
@@ -95,8 +93,11 @@ describeEachBackend('operations', (ctx) => {
 
     it('`tripsage jobs run cleanup-prices` prints the rows deleted; `db stats` prints the table', async () => {
       await addPrices(4, 0);
-      const env = { ...process.env, LOG_LEVEL: 'silent' };
-      const run = (args: string[]) => promisify(execFile)(process.execPath, [BIN, '--database-url', ctx.url!, ...args], { env, timeout: 60_000 });
+      const run = async (args: string[]) => {
+        const r = await tripsage(['--database-url', ctx.url!, ...args], { LOG_LEVEL: 'silent' });
+        expect(r.code, r.stderr).toBe(0);
+        return r;
+      };
       expect((await run(['jobs', 'run', 'cleanup-prices'])).stdout).toMatch(/cleanup-prices: deleted 4 row\(s\) from price_history/);
       expect((await run(['jobs', 'status'])).stdout).toMatch(/cleanup-prices\s+last finished .* \(manual\), 4 row\(s\)/);
       const stats = (await run(['db', 'stats'])).stdout;
