@@ -17,16 +17,20 @@ describe('tripsage serve (embedded)', () => {
     const server = await spawnServe(['--data-dir', dataDir], {}, /-d '\{"email"/);
     const { url } = server;
     const out = () => server.output();
-    expect(out()).toMatch(/docs:\s+http:\/\/\S+\/docs/);
-    expect(out()).toMatch(/curl -s -X POST \S+\/auth\/v1\/signup/);
-    expect((await fetch(`${url}/health`)).status).toBe(200);
-    const ready = await fetch(`${url}/ready`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', pending_migrations: [] });
-    expect(existsSync(join(dataDir, 'tripsage.lock'))).toBe(true);
-    expect(await server.stop()).toBe(0);
-    expect(out()).toMatch(/stopped/);
-    expect(existsSync(join(dataDir, 'tripsage.lock'))).toBe(false);
+    try {
+      expect(out()).toMatch(/docs:\s+http:\/\/\S+\/docs/);
+      expect(out()).toMatch(/curl -s -X POST \S+\/auth\/v1\/signup/);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      const ready = await fetch(`${url}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', pending_migrations: [] });
+      expect(existsSync(join(dataDir, 'tripsage.lock'))).toBe(true);
+      expect(await server.stop()).toBe(0);
+      expect(out()).toMatch(/stopped/);
+      expect(existsSync(join(dataDir, 'tripsage.lock'))).toBe(false);
+    } finally {
+      server.child.kill('SIGKILL'); // a no-op once it has exited; never leave it running
+    }
   }, 120_000);
 });
 
