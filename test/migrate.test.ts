@@ -6,8 +6,8 @@ import { cpSync, mkdtempSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { relationExists } from '../src/db/catalog.ts';
 import { openDatabase } from '../src/db/connect.ts';
-import type { Database } from '../src/db/database.ts';
 import { migrate, migrationStatus, MigrationError, MIGRATIONS_DIR, readMigrationFiles } from '../src/db/migrate.ts';
 import { describeEachBackend, testBackends, type Handle } from './harness/backends.ts';
 
@@ -26,11 +26,6 @@ async function withEmpty<T>(backendName: string, fn: (h: Handle) => Promise<T>):
   }
 }
 
-async function tableExists(db: Database, name: string): Promise<boolean> {
-  const r = await db.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [name]);
-  return r.rows[0]!.t !== null;
-}
-
 describeEachBackend('migrations', (ctx) => {
   it('migrating an up-to-date database again is a no-op', async () => {
     const before = await migrationStatus(ctx.db);
@@ -46,7 +41,7 @@ describeEachBackend('migrations', (ctx) => {
     const recorded = new Map([...s.applied, ...s.skipped].map((r) => [r.name, r]));
     for (const f of FILES) expect(recorded.get(f.name)?.checksum, f.name).toBe(f.checksum);
     expect(s.skipped.map((r) => r.name)).toEqual(ctx.memory ? [] : MEMORY_FILES);
-    expect(await tableExists(ctx.db, 'public.memory_embeddings')).toBe(ctx.memory);
+    expect(await relationExists(ctx.db, 'public.memory_embeddings')).toBe(ctx.memory);
   });
 
   it('reports an applied file that was edited as drift, and refuses to migrate over it', async () => {
@@ -76,8 +71,8 @@ describeEachBackend('migrations', (ctx) => {
     const err = await migrate(ctx.db, { dir, features: { memory: ctx.memory } }).catch((e) => e);
     expect(err).toBeInstanceOf(MigrationError);
     expect(err.message).toMatch(/900002_broken\.sql failed and was rolled back/);
-    expect(await tableExists(ctx.db, 'tripsage.probe_ok')).toBe(true);
-    expect(await tableExists(ctx.db, 'tripsage.probe_half')).toBe(false);
+    expect(await relationExists(ctx.db, 'tripsage.probe_ok')).toBe(true);
+    expect(await relationExists(ctx.db, 'tripsage.probe_half')).toBe(false);
     const s = await migrationStatus(ctx.db, dir);
     expect(s.pending.map((p) => p.name)).toEqual(['900002_broken.sql']);
   });
@@ -90,11 +85,11 @@ for (const backend of testBackends()) {
         await withEmpty(backend.name, async ({ db }) => {
           const off = await migrate(db, { features: { memory: false } });
           expect(off.skipped).toEqual(MEMORY_FILES);
-          expect(await tableExists(db, 'public.memory_embeddings')).toBe(false);
+          expect(await relationExists(db, 'public.memory_embeddings')).toBe(false);
           expect((await migrate(db, { features: { memory: false } })).skipped).toEqual([]);
           const on = await migrate(db, { features: { memory: true } });
           expect(on).toEqual({ applied: MEMORY_FILES, skipped: [] });
-          expect(await tableExists(db, 'public.memory_embeddings')).toBe(true);
+          expect(await relationExists(db, 'public.memory_embeddings')).toBe(true);
           expect((await migrationStatus(db)).skipped).toEqual([]);
         });
       });
@@ -106,7 +101,7 @@ for (const backend of testBackends()) {
           expect(err.message).toMatch(/needs the PostgreSQL extension "vector"/);
           expect(err.message).toMatch(/TRIPSAGE_MEMORY=off/);
           expect(err.message).toMatch(/apt-get install postgresql-<major>-pgvector/);
-          expect(await tableExists(db, 'public.trips')).toBe(false);
+          expect(await relationExists(db, 'public.trips')).toBe(false);
         });
       });
 

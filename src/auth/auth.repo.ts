@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Json } from '../db/schema.ts';
+import { jsonb as jsonbParam } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 
 export interface AuthUserRow {
@@ -56,8 +57,7 @@ const asRow = (r: unknown) => r as AuthUserRow;
 const asRows = (r: unknown) => r as AuthUserRow[];
 const NOW = sql`now()` as never;
 
-/** jsonb parameters go in as text and are cast: both drivers then agree on arrays and objects. */
-const jsonb = (value: unknown) => sql<Json>`cast(${JSON.stringify(value)} as jsonb)`;
+const jsonb = (value: unknown) => jsonbParam<Json>(value);
 
 // ---- auth.users -------------------------------------------------------------------------------
 

@@ -14,11 +14,12 @@
  * Supabase project issues tokens, so the endpoints that would issue or change them answer 404
  * `local_auth_disabled`; GET /user answers from the token's claims.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../http/app.ts';
-import { HttpError, unauthorized } from '../http/errors.ts';
+import { requireServiceRole, requireUserClaims } from '../http/context.ts';
+import { HttpError } from '../http/errors.ts';
 import { createAuthService, localAuthDisabled, PASSWORD_MAX, PASSWORD_MIN } from './auth.service.ts';
 
 // ---- schemas ----------------------------------------------------------------------------------
@@ -92,15 +93,6 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(root)', message: i.message, where: 'body' }));
   throw new HttpError(400, 'invalid_request', `invalid body: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details, 'fix the listed fields (see /docs)');
-}
-
-/** The verified claims of a signed-in user; 401 without a token, 403 for a non-user token. */
-export function requireUserClaims(req: FastifyRequest): Record<string, unknown> {
-  if (!req.hasToken || req.caller.role === 'anon') throw unauthorized('sign in first');
-  if (req.caller.role !== 'authenticated' || typeof req.caller.claims.sub !== 'string') {
-    throw new HttpError(403, 'bad_jwt', `this endpoint needs a user access token, not a ${req.caller.role} token`, null, 'sign in as a user');
-  }
-  return req.caller.claims;
 }
 
 // ---- routes -----------------------------------------------------------------------------------
@@ -209,10 +201,7 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): P
       response: { 200: z.object({ users: z.array(userSchema) }) },
     },
   }, async (req) => {
-    if (!req.hasToken || req.caller.role === 'anon') throw unauthorized('sign in first');
-    if (req.caller.role !== 'service_role') {
-      throw new HttpError(403, 'not_admin', 'User not allowed: this endpoint needs a service_role token', null, 'use `tripsage token --role service_role`');
-    }
+    requireServiceRole(req, 'not_admin');
     const q = req.query;
     return { users: await auth.adminListUsers({ email: q.email, page: q.page, perPage: q.per_page }) };
   });

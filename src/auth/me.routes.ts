@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inTx } from '../http/context.ts';
 import { notFound } from '../http/errors.ts';
-import { requireUserClaims } from './auth.routes.ts';
+import { requireUserClaims } from '../http/context.ts';
 import { getOwnProfile, updateOwnProfile } from './profile.repo.ts';
 
 export const profileSchema = z.object({

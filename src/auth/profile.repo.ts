@@ -4,6 +4,7 @@
  * the `auth_user_id = auth.uid()` condition only picks the one row a user has.
  */
 import { sql } from 'kysely';
+import { jsonb } from '../db/crud.repo.ts';
 import type { Json } from '../db/schema.ts';
 import type { Tx } from '../db/transaction.ts';
 
@@ -36,7 +37,7 @@ export async function updateOwnProfile(trx: Tx, c: ProfileChanges): Promise<Prof
     .set({
       ...(c.name !== undefined ? { name: c.name } : {}),
       ...(c.preferences_json !== undefined
-        ? { preferences_json: c.preferences_json === null ? null : sql<Json>`cast(${JSON.stringify(c.preferences_json)} as jsonb)` }
+        ? { preferences_json: c.preferences_json === null ? null : jsonb<Json>(c.preferences_json) }
         : {}),
     })
     .where(OWN)

@@ -328,3 +328,9 @@ export async function readSchemaFacts(query: QueryFn, schemas: string[] = ['publ
 
   return facts.sort();
 }
+
+/** Whether a table or view exists (optional features: the memory table, pg_stat_statements' view). */
+export async function relationExists(db: { query: QueryFn }, qualified: string): Promise<boolean> {
+  const r = await db.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [qualified]);
+  return r.rows[0]?.ok === true;
+}

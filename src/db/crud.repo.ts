@@ -4,7 +4,7 @@
  * from the resource definitions in code (never from a request), and Kysely quotes them;
  * values are always bound parameters.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { JSON_COLUMNS } from './schema.ts';
 import type { Tx } from './transaction.ts';
 
@@ -33,6 +33,15 @@ type AnyTx = any;
 
 function applyWhere(q: AnyTx, where: Filter[]): AnyTx {
   return where.reduce((acc, f) => acc.where(f.column, f.op, f.value), q);
+}
+
+/**
+ * A JSON value as a jsonb parameter, for hand-written SQL: sent as text and cast, so both drivers
+ * agree on arrays, strings and objects (the table repository below does the same for its JSON
+ * columns).
+ */
+export function jsonb<T = unknown>(value: unknown): RawBuilder<T> {
+  return sql<T>`cast(${JSON.stringify(value)} as jsonb)`;
 }
 
 /** JSON columns' values as JSON text: any JSON value (array, string, …) is stored exactly. */

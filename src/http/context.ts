@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { asCaller, type Caller, type Tx } from '../db/transaction.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, unauthorized } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,4 +43,27 @@ export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>):
 /** The caller's user id (a verified `sub`); only for routes that require a signed-in user. */
 export function userIdOf(req: FastifyRequest): string {
   return req.caller.claims.sub as string;
+}
+
+/**
+ * The verified claims of a signed-in user: 401 without a token, 403 for a non-user token. For
+ * routes whose meaning is "mine" beyond what RLS decides (auth endpoints, memories).
+ */
+export function requireUserClaims(req: FastifyRequest): Record<string, unknown> {
+  if (!req.hasToken || req.caller.role === 'anon') throw unauthorized('sign in first');
+  if (req.caller.role !== 'authenticated' || typeof req.caller.claims.sub !== 'string') {
+    throw new HttpError(403, 'bad_jwt', `this endpoint needs a user access token, not a ${req.caller.role} token`, null, 'sign in as a user');
+  }
+  return req.caller.claims;
+}
+
+/**
+ * Routes for trusted back-end jobs only (price ingestion, admin): 401 without a token, 403 for
+ * any other role. The route then runs as service_role through `inTx`, so the database still has
+ * the final word.
+ */
+export function requireServiceRole(req: FastifyRequest, code = 'forbidden'): void {
+  if (req.caller.role === 'service_role') return;
+  if (!req.hasToken) throw unauthorized('this route needs a service_role token', 'invalid_token');
+  throw new HttpError(403, code, 'this route is for service_role only', null, 'call it from a trusted back end with a service_role token (`tripsage token --role service_role`)');
 }

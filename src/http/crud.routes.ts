@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Filter, FilterOp, OrderBy, Row, TableRepo } from '../db/crud.repo.ts';
+import type { Filter, FilterOp, Row, TableRepo } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { inTx, userIdOf } from './context.ts';
 import { HttpError, notFound } from './errors.ts';
-import { contentRange, listQuery, parseOrder, type ListQueryOptions } from './list.ts';
+import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from './list.ts';
 
 export interface ParentDef {
   param: string;
@@ -70,19 +70,12 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
     schema: { tags, security, summary: `List ${def.noun}s`, params, querystring: listQuery(def.list), response: { 200: z.array(def.row) } },
   }, async (req, reply) => {
     const p = req.params as Record<string, unknown>;
-    const q = req.query as Record<string, unknown>;
-    const where: Filter[] = parent ? [{ column: parent.column, op: '=', value: p[parent.param] }] : [];
-    for (const [name, f] of Object.entries(def.list.filters ?? {})) {
-      if (q[name] !== undefined) where.push({ column: f.column, op: f.op, value: q[name] });
-    }
-    const order: OrderBy[] = parseOrder(q.order as string | undefined, def.list);
-    const count = /count=exact/.test(String(req.headers.prefer ?? ''));
-    const { rows, total } = await inTx(req, async (trx) => {
+    const params = listParamsOf(req, def.list, parent ? [{ column: parent.column, op: '=', value: p[parent.param] }] : []);
+    const page = await inTx(req, async (trx) => {
       await requireParent(trx, p);
-      return def.repo.list(trx, { where, order, limit: q.limit as number, offset: q.offset as number, count });
+      return def.repo.list(trx, params);
     });
-    if (total !== undefined) reply.header('content-range', contentRange(q.offset as number, rows.length, total));
-    return rows;
+    return sendPage(reply, params, page);
   });
 
   app.post(def.path, {

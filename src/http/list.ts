@@ -3,8 +3,9 @@
  * `order=column.asc,other.desc` on documented columns, resource filters, and the total in
  * `Content-Range` when the client sends `Prefer: count=exact` (PostgREST's convention).
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { FilterOp, OrderBy } from '../db/crud.repo.ts';
+import type { Filter, FilterOp, ListParams, OrderBy } from '../db/crud.repo.ts';
 import { HttpError } from './errors.ts';
 
 export interface FilterDef {
@@ -55,4 +56,29 @@ export function parseOrder(text: string | undefined, opts: ListQueryOptions): Or
 /** `0-49/1234`, or `*\/1234` for an empty page (PostgREST). */
 export function contentRange(offset: number, count: number, total: number): string {
   return count === 0 ? `*/${total}` : `${offset}-${offset + count - 1}/${total}`;
+}
+
+/**
+ * A collection request (validated by `listQuery`) as repository list parameters: the resource's
+ * filters that were sent, after `scope` (e.g. the parent trip); order, page and count.
+ */
+export function listParamsOf(req: FastifyRequest, opts: ListQueryOptions, scope: Filter[] = []): ListParams {
+  const q = req.query as Record<string, unknown>;
+  const where = [...scope];
+  for (const [name, f] of Object.entries(opts.filters ?? {})) {
+    if (q[name] !== undefined) where.push({ column: f.column, op: f.op, value: q[name] });
+  }
+  return {
+    where,
+    order: parseOrder(q.order as string | undefined, opts),
+    limit: q.limit as number,
+    offset: q.offset as number,
+    count: /count=exact/.test(String(req.headers.prefer ?? '')),
+  };
+}
+
+/** Sets `Content-Range` when the total was counted; returns the rows. */
+export function sendPage<R>(reply: FastifyReply, params: ListParams, page: { rows: R[]; total?: number }): R[] {
+  if (page.total !== undefined) reply.header('content-range', contentRange(params.offset, page.rows.length, page.total));
+  return page.rows;
 }

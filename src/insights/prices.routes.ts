@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { inTx } from '../http/context.ts';
 import { MAX_LIMIT } from '../http/list.ts';
 import { id, money, numericOut, text, timestamp, ts } from '../http/schemas.ts';
-import { requireServiceRole } from '../ops/service-only.ts';
+import { requireServiceRole } from '../http/context.ts';
 import { findDeals, insertPrices, priceHistory, priceStats, type PriceInput } from './prices.repo.ts';
 
 export const MAX_PRICE_BATCH = 1000;

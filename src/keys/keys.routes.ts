@@ -7,7 +7,7 @@ import type { AppDeps } from '../http/app.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { bigintId, noContent } from '../http/crud.routes.ts';
 import { notFound } from '../http/errors.ts';
-import { contentRange, listQuery, parseOrder, type ListQueryOptions } from '../http/list.ts';
+import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { audit, id, text, timestamp, ts, uuid } from '../http/schemas.ts';
 import { loadKeyRing } from './crypto.ts';
 import { keysRepo } from './keys.repo.ts';
@@ -40,12 +40,8 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   const base = '/api/v1/api-keys';
 
   app.get(base, { schema: { tags, security, summary: 'List my API keys (metadata only)', querystring: listQuery(list), response: { 200: z.array(keyRow) } } }, async (req, reply) => {
-    const q = req.query as Record<string, unknown>;
-    const where = q.service_name ? [{ column: 'service_name', op: '=' as const, value: q.service_name }] : [];
-    const count = /count=exact/.test(String(req.headers.prefer ?? ''));
-    const r = await inTx(req, (trx) => keysRepo.list(trx, { where, order: parseOrder(q.order as string | undefined, list), limit: q.limit as number, offset: q.offset as number, count }));
-    if (r.total !== undefined) reply.header('content-range', contentRange(q.offset as number, r.rows.length, r.total));
-    return r.rows;
+    const params = listParamsOf(req, list);
+    return sendPage(reply, params, await inTx(req, (trx) => keysRepo.list(trx, params)));
   });
 
   app.post(base, { schema: { tags, security, summary: 'Store an API key (encrypted)', body: keyCreate, response: { 201: keyRow } } }, async (req, reply) => {

@@ -196,8 +196,3 @@ export async function searchMemories(trx: Tx, p: SearchParams): Promise<SearchHi
   return (await searchMemoriesDetailed(trx, p)).hits;
 }
 
-/** Whether the table exists (the feature was migrated); outside any request transaction. */
-export async function memoryTableExists(db: Database): Promise<boolean> {
-  const r = await db.query<{ ok: boolean }>(`SELECT to_regclass('public.memory_embeddings') IS NOT NULL AS ok`);
-  return r.rows[0]?.ok === true;
-}

@@ -7,17 +7,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireUserClaims } from '../auth/auth.routes.ts';
+import { requireUserClaims } from '../http/context.ts';
 import type { AppDeps } from '../http/app.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { noContent } from '../http/crud.routes.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { contentRange, listQuery, parseOrder, type ListQueryOptions } from '../http/list.ts';
+import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
 import { loadKeyRing, type KeyRing } from '../keys/crypto.ts';
 import { userKeyEmbedder, userProviderKey } from './byok.ts';
 import { createEmbedder, EMBEDDING_DIM, embedderConfigFromEnv, type Embedder } from './embedders.ts';
-import { deleteAllMemories, getMemory, memoryTable, memoryTableExists, type MemoryRow } from './memory.repo.ts';
+import { relationExists } from '../db/catalog.ts';
+import { deleteAllMemories, getMemory, memoryTable, type MemoryRow } from './memory.repo.ts';
 import {
   applyPatch, prepareMemories, preparePatch, prepareSearch, runSearch, storeMemories,
   type MemoryInput, type SearchRequest,
@@ -90,7 +91,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
   const whyDisabled = async (): Promise<string | null> => {
     if (!deps.config.memory) return 'the AI memory is switched off (TRIPSAGE_MEMORY=off)';
     if (present) return null;
-    present = await memoryTableExists(deps.db);
+    present = await relationExists(deps.db, 'public.memory_embeddings');
     return present ? null : 'the memory table public.memory_embeddings does not exist (the pgvector migration was skipped or has not run)';
   };
   // Route-level onRequest: after the token check, before body validation, so a disabled feature
@@ -133,14 +134,8 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     schema: { tags, security, summary: 'List my memories', querystring: listQuery(list), response: { 200: z.array(memoryRow) } },
   }, async (req, reply) => {
     me(req);
-    const q = req.query as Record<string, unknown>;
-    const where = q.content_type !== undefined ? [{ column: 'content_type', op: '=' as const, value: q.content_type }] : [];
-    const count = /count=exact/.test(String(req.headers.prefer ?? ''));
-    const res = await inTx(req, (trx) =>
-      memoryTable.list(trx, { where, order: parseOrder(q.order as string | undefined, list), limit: q.limit as number, offset: q.offset as number, count }),
-    );
-    if (res.total !== undefined) reply.header('content-range', contentRange(q.offset as number, res.rows.length, res.total));
-    return res.rows as unknown as MemoryRow[];
+    const params = listParamsOf(req, list);
+    return sendPage(reply, params, await inTx(req, (trx) => memoryTable.list(trx, params))) as unknown as MemoryRow[];
   });
 
   r.delete(base, {

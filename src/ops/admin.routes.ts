@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { inTx } from '../http/context.ts';
 import { slowQueries, tableSizes, tableStats } from './admin.repo.ts';
-import { requireServiceRole } from './service-only.ts';
+import { requireServiceRole } from '../http/context.ts';
 
 const tags = ['admin'];
 const security = [{ bearer: [] }];

@@ -10,11 +10,12 @@
  */
 import { sql } from 'kysely';
 import { hashPassword } from '../auth/passwords.ts';
+import { relationExists } from '../db/catalog.ts';
+import { jsonb } from '../db/crud.repo.ts';
 import type { Database } from '../db/database.ts';
 import { asCaller, SERVICE, userCaller, type Tx } from '../db/transaction.ts';
 import { prng } from '../util/prng.ts';
 import { insertAccount } from './accounts.ts';
-import { jsonb, tableExists } from './planning.repo.ts';
 import {
   accommodationsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo, tripsRepo,
 } from './trips.repo.ts';
@@ -233,7 +234,7 @@ export async function createDemo(db: Database, opts: DemoOptions = {}): Promise<
   const seed = opts.seed ?? 42;
   const total = users + 1;
   const hash = await hashPassword(DEMO_PASSWORD);
-  const memoryTable = await asCaller(db, SERVICE, (trx) => tableExists(trx, 'public.memory_embeddings'), { readOnly: true });
+  const memoryTable = await relationExists(db, 'public.memory_embeddings');
   const out: DemoResult['users'] = [];
   for (let n = 1; n <= users; n++) {
     const email = demoEmail(n);

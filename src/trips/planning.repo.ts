@@ -219,13 +219,4 @@ export async function deselectOtherOptions(trx: Tx, tripId: number, exceptId: nu
             (SELECT o.option_type FROM public.saved_options o WHERE o.id = ${exceptId}::bigint AND o.trip_id = ${tripId}))`.execute(trx);
 }
 
-/** Whether the table exists in this database (the memory table is optional). */
-export async function tableExists(trx: Tx, qualified: string): Promise<boolean> {
-  const r = await sql<{ ok: boolean }>`SELECT to_regclass(${qualified}) IS NOT NULL AS ok`.execute(trx);
-  return r.rows[0]?.ok === true;
-}
 
-/** A JSON value as a jsonb parameter: sent as text and cast, so both drivers agree on arrays. */
-export function jsonb(value: unknown) {
-  return sql`cast(${JSON.stringify(value)} as jsonb)`;
-}
