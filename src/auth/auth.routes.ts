@@ -17,10 +17,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../http/app.ts';
+import type { AppDeps } from '../http/deps.ts';
 import { requireServiceRole, requireUserClaims } from '../http/context.ts';
-import { HttpError } from '../http/errors.ts';
-import { createAuthService, localAuthDisabled, PASSWORD_MAX, PASSWORD_MIN } from './auth.service.ts';
+import { invalid } from '../domain/errors.ts';
+import { localAuthDisabled } from './auth.errors.ts';
+import { createAuthService, PASSWORD_MAX, PASSWORD_MIN } from './auth.service.ts';
 
 // ---- schemas ----------------------------------------------------------------------------------
 
@@ -92,7 +93,7 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const r = schema.safeParse(body ?? {});
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(root)', message: i.message, where: 'body' }));
-  throw new HttpError(400, 'invalid_request', `invalid body: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details, 'fix the listed fields (see /docs)');
+  throw invalid('invalid_request', `invalid body: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, { details, hint: 'fix the listed fields (see /docs)' });
 }
 
 // ---- routes -----------------------------------------------------------------------------------
@@ -145,13 +146,9 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): P
         return auth.refresh(b.refresh_token);
       }
       default:
-        throw new HttpError(
-          400,
-          'unsupported_grant_type',
-          `unsupported grant_type ${JSON.stringify(req.query.grant_type ?? null)}`,
-          null,
-          'use grant_type=password or grant_type=refresh_token',
-        );
+        throw invalid('unsupported_grant_type', `unsupported grant_type ${JSON.stringify(req.query.grant_type ?? null)}`, {
+          hint: 'use grant_type=password or grant_type=refresh_token',
+        });
     }
   });
 

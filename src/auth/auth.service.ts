@@ -18,7 +18,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { isDbError } from '../db/errors.ts';
 import { asCaller, SERVICE } from '../db/transaction.ts';
-import { HttpError } from '../http/errors.ts';
+import { emailExists, emailNotConfirmed, invalidCredentials, invalidGrant, localAuthDisabled, samePassword, userAlreadyExists, userNotFound } from './auth.errors.ts';
 import * as repo from './auth.repo.ts';
 import type { AuthUserRow } from './auth.repo.ts';
 import { dummyVerify, hashPassword, verifyPassword } from './passwords.ts';
@@ -58,24 +58,6 @@ export interface AmrEntry {
   method: string;
   timestamp: number;
 }
-
-// ---- errors (GoTrue's codes) ------------------------------------------------------------------
-
-export const invalidGrant = (message: string, hint: string | null = null) => new HttpError(400, 'invalid_grant', message, null, hint);
-const invalidCredentials = () => invalidGrant('Invalid login credentials', 'check the email and password, or sign up first');
-export const localAuthDisabled = () =>
-  new HttpError(
-    404,
-    'local_auth_disabled',
-    'local sign-in is disabled (TRIPSAGE_AUTH=external): tokens come from the Supabase project; sign in through its Auth API',
-    null,
-    'use the Supabase project URL with supabase-js, then send its access token here',
-  );
-const userAlreadyExists = () =>
-  new HttpError(422, 'user_already_exists', 'User already registered', null, 'sign in with POST /auth/v1/token?grant_type=password');
-const emailExists = () =>
-  new HttpError(422, 'email_exists', 'A user with this email address has already been registered', null, 'choose another email');
-const userNotFound = () => new HttpError(403, 'user_not_found', 'User from sub claim in JWT does not exist', null, 'sign up again');
 
 // ---- shapes -----------------------------------------------------------------------------------
 
@@ -223,7 +205,7 @@ export function createAuthService({ config, db, tokens }: AuthServiceDeps) {
       const found = await asCaller(db, SERVICE, (trx) => repo.findUserByEmail(trx, email), { readOnly: true });
       const ok = found?.encrypted_password ? await verifyPassword(password, found.encrypted_password) : await dummyVerify(password);
       if (!found || !ok) throw invalidCredentials();
-      if (!found.email_confirmed_at) throw new HttpError(400, 'email_not_confirmed', 'Email not confirmed', null, null);
+      if (!found.email_confirmed_at) throw emailNotConfirmed();
       const result = await asCaller(db, SERVICE, async (trx) => {
         const row = await repo.touchLastSignIn(trx, found.id);
         return row ? { row, ...(await startSession(trx, row.id)) } : undefined;
@@ -283,7 +265,7 @@ export function createAuthService({ config, db, tokens }: AuthServiceDeps) {
       let encryptedPassword: string | undefined;
       if (input.password !== undefined) {
         if (current.encrypted_password && (await verifyPassword(input.password, current.encrypted_password))) {
-          throw new HttpError(422, 'same_password', 'New password should be different from the old password.', null, null);
+          throw samePassword();
         }
         encryptedPassword = await hashPassword(input.password);
       }

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inTx } from '../http/context.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { requireUserClaims } from '../http/context.ts';
 import { getOwnProfile, updateOwnProfile } from './profile.repo.ts';
 

@@ -7,7 +7,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.ts';
 import type { Caller, DbRole } from '../db/transaction.ts';
-import { unauthorized } from '../http/errors.ts';
+import { invalidToken as unauthorized } from '../domain/errors.ts';
 import { loadOrCreateSecretFile } from './secrets.ts';
 
 export const CLOCK_SKEW_SECONDS = 30;
@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TokenService {
   readonly mode: Config['authMode'];
-  /** Verifies a bearer token and returns who the request runs as; throws a 401 HttpError. */
+  /** Verifies a bearer token and returns who the request runs as; throws an `unauthenticated` DomainError. */
   callerFromToken(token: string): Promise<Caller>;
   /** Signs claims (local mode, or external with a shared HS256 secret). */
   sign(claims: JWTPayload, expiresInSeconds: number): Promise<string>;

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { asCaller, userCaller } from '../db/transaction.ts';
-import { HttpError } from '../http/errors.ts';
+import { isDomainError } from '../domain/errors.ts';
 import { userIdByEmail } from '../trips/accounts.ts';
 import { exportTrip, exportTrips } from '../trips/transfer.ts';
 import { CliError, configOf } from './context.ts';
@@ -29,7 +29,7 @@ export function registerExportCommand(program: Command): void {
           try {
             return await exportTrip(trx, tripId);
           } catch (e) {
-            if (e instanceof HttpError && e.status === 404) throw new CliError(`trip ${tripId} not found for ${opts.email}`);
+            if (isDomainError(e, 'not_found')) throw new CliError(`trip ${tripId} not found for ${opts.email}`);
             throw e;
           }
         }, { readOnly: true });

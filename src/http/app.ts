@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -17,25 +17,17 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
 import { DbError, translateDbError } from '../db/errors.ts';
 import { migrationStatus } from '../db/migrate.ts';
 import { ANON } from '../db/transaction.ts';
-import type { TokenService } from '../auth/tokens.ts';
+import { DomainError } from '../domain/errors.ts';
 import { registerApiRoutes } from './routes.ts';
-import { fromDbError, HttpError, unauthorized, type ErrorBody } from './errors.ts';
+import { bearerChallenge, fromDbError, fromDomainError, HttpError, type ErrorBody } from './errors.ts';
+import type { AppDeps } from './deps.ts';
 import './context.ts';
 
 export type App = FastifyInstance;
-
-export interface AppDeps {
-  config: Config;
-  db: Database;
-  tokens: TokenService;
-  /** pino options, or false for none (tests). */
-  logger?: FastifyServerOptions['logger'];
-}
+export type { AppDeps };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -99,7 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const auth = req.headers.authorization;
     if (auth === undefined) return;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"', 'invalid_request');
+    if (!m) {
+      const message = 'the Authorization header must be "Bearer <token>"';
+      throw new HttpError(401, 'invalid_token', message, null, 'send a valid access token: Authorization: Bearer <jwt>', { 'www-authenticate': bearerChallenge('invalid_request', message) });
+    }
     req.caller = await tokens.callerFromToken(m[1]!);
     req.hasToken = true;
   });
@@ -161,6 +156,7 @@ function findNul(value: unknown, path = '', depth = 0): string | null {
 
 export function toHttpError(error: unknown, hasToken: boolean): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof DomainError) return fromDomainError(error);
   const translated = translateDbError(error);
   if (translated instanceof DbError) return fromDbError(translated, hasToken);
   const err = error as { statusCode?: number; code?: string; message?: string; validation?: unknown };

@@ -4,7 +4,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { asCaller, type Caller, type Tx } from '../db/transaction.ts';
-import { HttpError, unauthorized } from './errors.ts';
+import { forbidden, invalidToken } from '../domain/errors.ts';
+import { HttpError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,9 +51,9 @@ export function userIdOf(req: FastifyRequest): string {
  * routes whose meaning is "mine" beyond what RLS decides (auth endpoints, memories).
  */
 export function requireUserClaims(req: FastifyRequest): Record<string, unknown> {
-  if (!req.hasToken || req.caller.role === 'anon') throw unauthorized('sign in first');
+  if (!req.hasToken || req.caller.role === 'anon') throw invalidToken('sign in first');
   if (req.caller.role !== 'authenticated' || typeof req.caller.claims.sub !== 'string') {
-    throw new HttpError(403, 'bad_jwt', `this endpoint needs a user access token, not a ${req.caller.role} token`, null, 'sign in as a user');
+    throw forbidden('bad_jwt', `this endpoint needs a user access token, not a ${req.caller.role} token`, { hint: 'sign in as a user' });
   }
   return req.caller.claims;
 }
@@ -64,6 +65,6 @@ export function requireUserClaims(req: FastifyRequest): Record<string, unknown> 
  */
 export function requireServiceRole(req: FastifyRequest, code = 'forbidden'): void {
   if (req.caller.role === 'service_role') return;
-  if (!req.hasToken) throw unauthorized('this route needs a service_role token', 'invalid_token');
-  throw new HttpError(403, code, 'this route is for service_role only', null, 'call it from a trusted back end with a service_role token (`tripsage token --role service_role`)');
+  if (!req.hasToken) throw invalidToken('this route needs a service_role token');
+  throw forbidden(code, 'this route is for service_role only', { hint: 'call it from a trusted back end with a service_role token (`tripsage token --role service_role`)' });
 }

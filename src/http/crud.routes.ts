@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Filter, FilterOp, Row, TableRepo } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { inTx, userIdOf } from './context.ts';
-import { HttpError, notFound } from './errors.ts';
+import { notFound, nothingToUpdate } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from './list.ts';
 
 export interface ParentDef {
@@ -110,7 +110,7 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
       schema: { tags, security, summary: `Update a ${def.noun}`, params: itemParams, body: def.patch, response: { 200: def.row } },
     }, async (req) => {
       const values: Row = { ...(req.body as Row) };
-      if (!Object.keys(values).length) throw new HttpError(400, 'invalid_request', 'nothing to update', null, 'send at least one field');
+      if (!Object.keys(values).length) throw nothingToUpdate();
       const key = keyOf(req.params as Record<string, unknown>);
       const row = await inTx(req, async (trx) => {
         await def.hooks?.beforePatch?.(trx, key, values, req);

@@ -3,6 +3,7 @@
  * request id. This is the one place that decides status codes; see docs/api.md for the table.
  */
 import { DbError } from '../db/errors.ts';
+import { DomainError, type DomainErrorKind } from '../domain/errors.ts';
 
 export interface ErrorBody {
   code: string;
@@ -25,13 +26,32 @@ export class HttpError extends Error {
   }
 }
 
-export const notFound = (what = 'row') =>
-  new HttpError(404, 'not_found', `${what} not found`, null, 'it does not exist, or it is not yours');
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  upstream_failed: 502,
+  upstream_timeout: 504,
+};
 
-export const unauthorized = (message: string, error = 'invalid_token') =>
-  new HttpError(401, 'invalid_token', message, null, 'send a valid access token: Authorization: Bearer <jwt>', {
-    'www-authenticate': `Bearer error="${error}", error_description="${message.replace(/"/g, "'")}"`,
-  });
+/** RFC 6750's challenge: `error` is the OAuth code (invalid_token, invalid_request). */
+export const bearerChallenge = (error: string, description: string) =>
+  `Bearer error="${error}", error_description="${description.replace(/"/g, "'")}"`;
+
+/** A domain error, as the HTTP caller sees it: the status of its kind, its words unchanged. */
+export function fromDomainError(e: DomainError): HttpError {
+  const headers: Record<string, string> = {};
+  if (e.retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfter)));
+  if (e.kind === 'unauthenticated') {
+    headers['www-authenticate'] = bearerChallenge('invalid_token', e.message);
+  }
+  return new HttpError(STATUS[e.kind], e.code, e.message, e.details, e.hint, headers);
+}
 
 /** A database error, as the caller should see it. `authenticated`: the request carried a token. */
 export function fromDbError(e: DbError, authenticated: boolean): HttpError {

@@ -12,7 +12,7 @@ import { registerPriceRoutes } from '../insights/prices.routes.ts';
 import { registerSearchInsightsRoutes } from '../insights/insights.routes.ts';
 import { registerAdminRoutes } from '../ops/admin.routes.ts';
 import { registerTripRoutes } from '../trips/trips.routes.ts';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './deps.ts';
 
 export async function registerApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerAuthRoutes(app, deps);

@@ -4,7 +4,7 @@
  */
 import type { Row } from '../db/crud.repo.ts';
 import { asServiceWithin, type Caller, type Tx } from '../db/transaction.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { decryptSecret, encryptSecret, maskHint, type KeyBinding, type KeyRing } from './crypto.ts';
 import { keysRepo, readCiphertext } from './keys.repo.ts';
 

@@ -4,7 +4,7 @@
  * resolved (and counted) through the key vault only when a text actually needs embedding.
  */
 import type { Database } from '../db/database.ts';
-import { HttpError } from '../http/errors.ts';
+import { invalid, unprocessable } from '../domain/errors.ts';
 import type { KeyRing } from '../keys/crypto.ts';
 import { DecryptError, KeyUnavailableError, resolveKey } from '../keys/resolve.ts';
 import { createEmbedder, type Embedder, type EmbedderConfig } from './embedders.ts';
@@ -16,11 +16,14 @@ export async function userProviderKey(db: Database, ring: KeyRing, userId: strin
     return (await resolveKey(db, userId, BYOK_SERVICE, ring)).value;
   } catch (e) {
     if (e instanceof KeyUnavailableError) {
-      throw new HttpError(400, 'api_key_unavailable', `embedding needs your "${BYOK_SERVICE}" API key: ${e.message}`, { reason: e.reason },
-        `store one with POST /api/v1/api-keys {"service_name":"${BYOK_SERVICE}","key_name":"…","value":"…"} (or the operator sets TRIPSAGE_EMBEDDINGS_API_KEY)`);
+      throw invalid('api_key_unavailable', `embedding needs your "${BYOK_SERVICE}" API key: ${e.message}`, {
+        details: { reason: e.reason },
+        hint: `store one with POST /api/v1/api-keys {"service_name":"${BYOK_SERVICE}","key_name":"…","value":"…"} (or the operator sets TRIPSAGE_EMBEDDINGS_API_KEY)`,
+        cause: e,
+      });
     }
     if (e instanceof DecryptError) {
-      throw new HttpError(422, 'api_key_unreadable', `your stored "${BYOK_SERVICE}" API key cannot be decrypted: ${e.message}`, null, 'store the key again');
+      throw unprocessable('api_key_unreadable', `your stored "${BYOK_SERVICE}" API key cannot be decrypted: ${e.message}`, { hint: 'store the key again', cause: e });
     }
     throw e;
   }

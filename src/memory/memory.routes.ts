@@ -8,10 +8,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUserClaims } from '../http/context.ts';
-import type { AppDeps } from '../http/app.ts';
+import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { noContent } from '../http/crud.routes.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { invalid, notFound, nothingToUpdate, unavailable } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
 import { loadKeyRing, type KeyRing } from '../keys/crypto.ts';
@@ -98,7 +98,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
   // says so whatever the request looks like.
   const onRequest = async (_req: FastifyRequest) => {
     const why = await whyDisabled();
-    if (why) throw new HttpError(503, 'feature_disabled', `${why}. ${ENABLE_HINT}`, null, ENABLE_HINT);
+    if (why) throw unavailable('feature_disabled', `${why}. ${ENABLE_HINT}`, { hint: ENABLE_HINT });
   };
   const me = (req: FastifyRequest) => {
     requireUserClaims(req);
@@ -148,7 +148,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
   }, async (req) => {
     const userId = me(req);
     if ((req.query as { confirm?: string }).confirm !== 'true') {
-      throw new HttpError(400, 'confirmation_required', 'deleting all your memories needs ?confirm=true', null, 'DELETE /api/v1/memories?confirm=true');
+      throw invalid('confirmation_required', 'deleting all your memories needs ?confirm=true', { hint: 'DELETE /api/v1/memories?confirm=true' });
     }
     return { deleted: await inTx(req, (trx) => deleteAllMemories(trx, userId)) };
   });
@@ -169,7 +169,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
   }, async (req) => {
     me(req);
     const body = req.body as Partial<MemoryInput>;
-    if (!Object.keys(body).length) throw new HttpError(400, 'invalid_request', 'nothing to update', null, 'send at least one field');
+    if (!Object.keys(body).length) throw nothingToUpdate();
     const id = (req.params as { id: string }).id;
     // Probe first (cheap, under RLS) so a missing memory costs no embedding call.
     if (body.content_text !== undefined && !(await inTx(req, (trx) => getMemory(trx, id)))) throw notFound('memory');

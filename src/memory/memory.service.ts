@@ -4,7 +4,7 @@
  * vectors of the same model.
  */
 import type { Tx } from '../db/transaction.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError, invalid } from '../domain/errors.ts';
 import { EMBEDDING_DIM, EmbeddingError, type Embedder } from './embedders.ts';
 import {
   getMemory, insertMemories, searchMemories, updateMemory,
@@ -20,7 +20,7 @@ export interface MemoryInput {
 /** Texts per embed() call when storing many memories. */
 export const EMBED_BATCH = 100;
 
-/** Provider failures as HTTP errors: 502 (bad answer / unreachable), 504 (timeout). */
+/** Provider failures as domain errors: upstream_failed (bad answer / unreachable), upstream_timeout. */
 export async function embedOrFail(embedder: Embedder, texts: string[]): Promise<number[][]> {
   try {
     const out: number[][] = [];
@@ -31,7 +31,10 @@ export async function embedOrFail(embedder: Embedder, texts: string[]): Promise<
     return out;
   } catch (e) {
     if (!(e instanceof EmbeddingError)) throw e;
-    throw new HttpError(e.status === 504 ? 504 : 502, 'embedding_failed', e.message, null, 'check the TRIPSAGE_EMBEDDINGS_* settings and the provider; see docs/memory.md');
+    throw new DomainError(e.status === 504 ? 'upstream_timeout' : 'upstream_failed', 'embedding_failed', e.message, {
+      hint: 'check the TRIPSAGE_EMBEDDINGS_* settings and the provider; see docs/memory.md',
+      cause: e,
+    });
   }
 }
 
@@ -100,7 +103,7 @@ export interface SearchRequest {
 export async function prepareSearch(embedder: Embedder, r: SearchRequest): Promise<{ embedding: number[]; model: string }> {
   if (r.embedding) {
     if (!r.embedding.some((x) => x !== 0)) {
-      throw new HttpError(400, 'invalid_request', 'the query embedding is all zeros (its cosine distance is undefined)', null, 'send a non-zero vector');
+      throw invalid('invalid_request', 'the query embedding is all zeros (its cosine distance is undefined)', { hint: 'send a non-zero vector' });
     }
     return { embedding: r.embedding, model: r.embedding_model ?? embedder.model };
   }

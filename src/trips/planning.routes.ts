@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bigintId } from '../http/crud.routes.ts';
 import { inTx, userIdOf } from '../http/context.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { id, numericOut, ts } from '../http/schemas.ts';
 import { tripCalendar } from './calendar.ts';
 import * as planning from './planning.service.ts';

@@ -5,7 +5,7 @@
  */
 import type { Row } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { conflict, DomainError, notFound } from '../domain/errors.ts';
 import * as repo from './planning.repo.ts';
 import { comparisonsRepo, itineraryItemsRepo } from './trips.repo.ts';
 
@@ -158,8 +158,10 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
   const found = new Set(rows.map((r) => r.id));
   const missing = tripIds.filter((id) => !found.has(id));
   if (missing.length && !opts.allowMissing) {
-    throw new HttpError(404, 'not_found', `trip(s) not found: ${missing.join(', ')}`, { missing_trip_ids: missing },
-      'compare only your own trips; they must exist');
+    throw new DomainError('not_found', 'not_found', `trip(s) not found: ${missing.join(', ')}`, {
+      details: { missing_trip_ids: missing },
+      hint: 'compare only your own trips; they must exist',
+    });
   }
   return {
     version: COMPARISON_VERSION,
@@ -201,8 +203,9 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
 export function storedTripIds(data: unknown): number[] {
   const ids = (data as { trip_ids?: unknown } | null)?.trip_ids;
   if (!Array.isArray(ids) || !ids.every((i) => Number.isSafeInteger(i) && (i as number) > 0)) {
-    throw new HttpError(409, 'not_refreshable', 'this comparison has no stored trip_ids to recompute from', null,
-      'create a new comparison with POST /api/v1/trip-comparisons {title, trip_ids}');
+    throw conflict('not_refreshable', 'this comparison has no stored trip_ids to recompute from', {
+      hint: 'create a new comparison with POST /api/v1/trip-comparisons {title, trip_ids}',
+    });
   }
   return ids as number[];
 }

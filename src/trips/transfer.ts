@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { Row, TableRepo } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { timestamp } from '../http/schemas.ts';
 import {
   accommodationsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo, tripsRepo,
