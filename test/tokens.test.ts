@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createTokenService } from '../src/auth/tokens.ts';
-import { HttpError } from '../src/http/errors.ts';
+import { DomainError } from '../src/domain/errors.ts';
 
 const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: 'x'.repeat(48) });
 const A = '11111111-1111-4111-8111-111111111111';
@@ -20,9 +20,9 @@ describe('token verification cache', () => {
     const [h, p, sig] = good.split('.') as [string, string, string];
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: B })).toString('base64url')}.${sig}`;
-    await expect(tokens.callerFromToken(forged)).rejects.toBeInstanceOf(HttpError);
+    await expect(tokens.callerFromToken(forged)).rejects.toBeInstanceOf(DomainError);
     const flipped = `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
-    await expect(tokens.callerFromToken(flipped)).rejects.toBeInstanceOf(HttpError);
+    await expect(tokens.callerFromToken(flipped)).rejects.toBeInstanceOf(DomainError);
   });
 
   it('keeps users apart and refuses a token whose expiry has passed even after it was cached', async () => {
@@ -33,6 +33,6 @@ describe('token verification cache', () => {
     expect((await tokens.callerFromToken(b)).claims.sub).toBe(B);
     // Expired beyond the 30 s clock skew: refused whether or not it was ever seen.
     const old = await tokens.sign({ sub: A, role: 'authenticated', aud: 'authenticated' }, -60);
-    await expect(tokens.callerFromToken(old)).rejects.toMatchObject({ status: 401 });
+    await expect(tokens.callerFromToken(old)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'invalid_token' });
   });
 });

@@ -6,11 +6,12 @@ import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, QueryResult, Session } from './database.ts';
 import { lockDataDir, pgDataPath } from './data-dir.ts';
 import { translateDbError } from './errors.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 import { typeParsers } from './types.ts';
 
@@ -64,7 +65,7 @@ async function openPGlite(opts: OpenOptions): Promise<Database> {
     release();
     throw e;
   }
-  const kysely = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  const kysely = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   const session: Session = {
     query: <R>(text: string, params?: unknown[]) =>
       wrap(async () => {
@@ -86,7 +87,6 @@ async function openPGlite(opts: OpenOptions): Promise<Database> {
       closed = true;
       try {
         await kysely.destroy();
-        // Kysely initialises its driver lazily: if no builder query ran, it never owned PGlite.
         if (!pglite.closed) await pglite.close();
       } finally {
         release();
