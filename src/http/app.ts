@@ -56,8 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const origins = config.corsOrigins.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, {
     origin: origins.includes('*') ? true : origins.length ? origins : false,
-    exposedHeaders: ['content-range', 'x-request-id'],
-    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info'],
+    // supabase-js (/rest/v1) sends range, accept-profile and content-profile, and reads content-range.
+    exposedHeaders: ['content-range', 'content-profile', 'preference-applied', 'location', 'x-request-id'],
+    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info', 'range', 'range-unit', 'accept-profile', 'content-profile', 'x-supabase-api-version', 'accept'],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   });
   if (config.maxEventLoopDelayMs > 0) {
