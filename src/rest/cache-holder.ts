@@ -14,7 +14,7 @@ export class SchemaCacheHolder {
   constructor(
     private readonly db: Database,
     readonly schemas: string[],
-    private readonly minReloadMs = 1000,
+    private readonly minReloadMs = 10_000,
   ) {}
 
   async get(): Promise<SchemaCache> {

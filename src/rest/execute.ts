@@ -57,7 +57,8 @@ export function requestSettings(req: FastifyRequest, o: Pick<RunOptions, 'schema
     const i = part.indexOf('=');
     if (i > 0) cookies[part.slice(0, i).trim()] = part.slice(i + 1).trim();
   }
-  const searchPath = [...new Set([o.schema, 'public', 'extensions'])].map(quoteIdent).join(', ');
+  // PostgREST's: the request's schema, then Supabase's extra search path (public, extensions).
+  const searchPath = [o.schema, 'public', 'extensions'].map(quoteIdent).join(', ');
   const settings: [string, string][] = [
     ['search_path', searchPath],
     ['request.method', req.method],

@@ -12,7 +12,7 @@ import { capRange, computedFields, planRead, type RootSpec } from './plan-read.t
 import type { NodeColumn } from './plan-types.ts';
 import { pathKey } from './query-params.ts';
 import { restRequest, withCache, type RestSettings } from './request.ts';
-import { findRoutine, takesWholeBody } from './routines.ts';
+import { findRoutine, hasOneUnnamedParam } from './routines.ts';
 import type { RestReply } from './response.ts';
 import { keyOf, type Routine, type SchemaCache } from './schema-cache.ts';
 import { callSql, type CallArgs } from './sql-call.ts';
@@ -79,9 +79,11 @@ function argsOf(
   keys: Set<string>,
 ): CallArgs {
   const params = r.params.filter((p) => keys.has(p.name));
-  if (read) return { kind: 'query', values: new Map(queryArgs), params };
-  if (takesWholeBody(r, true, kind) && !r.params.some((p) => keys.has(p.name) && p.name !== '')) {
-    return { kind: 'whole-body', body: raw === '' ? (kind === 'json' ? '{}' : '') : raw, param: r.params[0]! };
+  // One unnamed parameter takes the whole body (a GET's arguments as a JSON object), positionally.
+  if (hasOneUnnamedParam(r)) {
+    const body = read ? JSON.stringify(Object.fromEntries(queryArgs)) : raw === '' && kind === 'json' ? '{}' : raw;
+    return { kind: 'whole-body', body, param: r.params[0]! };
   }
+  if (read) return { kind: 'query', values: new Map(queryArgs), params };
   return { kind: 'json', json: body?.json ?? '{}', isArray: body?.isArray ?? false, params };
 }

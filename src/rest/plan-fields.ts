@@ -30,6 +30,6 @@ export function resolveField(node: ReadNode, f: Field): ResolvedField {
     const sql = `${quoteQualified(fn)}(${quoteIdent(node.alias)}::${quoteQualified(fn.argumentRelation!)})`;
     return { sql, name: fn.name, json: f.json, isJson: fn.returnType === 'json' || fn.returnType === 'jsonb', isTsvector: fn.returnType === 'tsvector' };
   }
-  throw undefinedColumn(node.name, f.name);
+  throw undefinedColumn(node.alias, f.name);
 }
 

@@ -6,7 +6,7 @@
 import { aggregatesNotAllowed, notImplemented, queryParamError, tableNotFound } from './errors.ts';
 import { applyConditions } from './plan-conditions.ts';
 import { castType, resolveField } from './plan-fields.ts';
-import type { NodeColumn, NodeSource, OutputItem, PlanEnv, ReadNode } from './plan-types.ts';
+import type { NodeColumn, NodeSource, OutputItem, PlanEnv, ReadNode, ResolvedField } from './plan-types.ts';
 import type { Field, QueryParams, Range, SelectField, SelectItem, SelectRelation } from './query-ast.ts';
 import { pathKey } from './query-params.ts';
 import { findRelationship } from './relationships.ts';
@@ -53,15 +53,18 @@ export function computedFields(cache: SchemaCache, relation: QualifiedName): Map
   return out;
 }
 
+/** `count(*)`'s argument. */
+const ALL_ROWS: ResolvedField = { sql: '*', name: '*', json: [], isJson: false, isTsvector: false };
+
 interface Build {
   env: PlanEnv;
-  next: number;
   embeds: number;
-  rootAlias: string;
+  /** The aliases of the nodes from the root down to the one being filled. */
+  aliases: string[];
 }
 
 export function planRead(env: PlanEnv, spec: RootSpec, q: QueryParams, opts: { capRoot: boolean }): ReadNode {
-  const b: Build = { env, next: 0, embeds: 0, rootAlias: spec.name };
+  const b: Build = { env, embeds: 0, aliases: [] };
   const root: ReadNode = {
     source: spec.source, alias: spec.name, name: spec.name, key: spec.name, origin: spec.origin,
     columns: spec.columns, computed: spec.computed, output: [], children: [], where: [], order: [],
@@ -73,10 +76,12 @@ export function planRead(env: PlanEnv, spec: RootSpec, q: QueryParams, opts: { c
 }
 
 function fillNode(b: Build, node: ReadNode, items: SelectItem[], q: QueryParams, path: string[]): void {
+  b.aliases.push(node.alias);
   for (const item of items) {
     if (item.kind === 'relation') node.children.push(childNode(b, node, item, q, path));
     else node.output.push(outputItem(b.env, node, item));
   }
+  b.aliases.pop();
   // `rel()`: nothing of it is output, but it is still joined (for !inner and null filters).
   if (node.embed && node.output.length === 0 && node.children.every((c) => c.embed!.hidden)) node.embed.hidden = true;
 }
@@ -89,9 +94,10 @@ function childNode(b: Build, parent: ReadNode, item: SelectRelation, q: QueryPar
   const target = rel.foreignTable;
   const table = env.cache.tables.get(keyOf(target));
   if (!table) throw tableNotFound(target.schema, target.name, null);
-  const n = ++b.next;
-  let alias = `${short(target.name)}_${n}`;
-  if (alias === b.rootAlias) alias = `${alias}_`;
+  // PostgREST's aliases (`messages_1`: table and depth), which PostgreSQL's own messages quote;
+  // made unique where a parent, or a sibling's carrier, already has the name.
+  const depth = parent.depth + 1;
+  const alias = unique(`${short(target.name)}_${depth}`, b.aliases);
   const key = item.alias ?? item.name;
   const path = [...parentPath, key];
   if (item.spread && !rel.toOne) throw notImplemented(`A spread operation on '${item.name}' is only possible on to-one relationships`);
@@ -99,15 +105,21 @@ function childNode(b: Build, parent: ReadNode, item: SelectRelation, q: QueryPar
     source: rel.cardinality === 'computed' ? { kind: 'computed', routine: rel.routine! } : { kind: 'relation', relation: target },
     alias, name: item.name, key, origin: target.name,
     columns: table.columns, computed: computedFields(env.cache, table),
-    output: [], children: [], where: [], order: [], range: rangeFor(env, q, path, true), depth: parent.depth + 1,
+    output: [], children: [], where: [], order: [], range: rangeFor(env, q, path, true), depth,
     embed: {
-      rel, parentAlias: parent.alias, lateral: `${short(parent.name)}_${short(key)}_${n}`,
+      rel, parentAlias: parent.alias, lateral: unique(`${short(parent.name)}_${short(key)}_${depth}`, [...b.aliases, ...parent.children.map((c) => c.embed!.lateral)]),
       join: item.join ?? 'left', spread: item.spread, hidden: false,
       requestedAs: item.alias ? [item.alias] : [item.name],
     },
   };
   fillNode(b, node, item.children, q, path);
   return node;
+}
+
+function unique(name: string, taken: string[]): string {
+  let candidate = name;
+  for (let i = 2; taken.includes(candidate); i++) candidate = `${name}_${i}`;
+  return candidate;
 }
 
 /** Aliases stay well under PostgreSQL's 63-byte identifier limit. */
@@ -130,9 +142,12 @@ function outputItem(env: PlanEnv, node: ReadNode, item: SelectField): OutputItem
   if (item.aggregate && !env.aggregates) throw aggregatesNotAllowed();
   if (item.field.name === '*' && item.field.json.length === 0) {
     if (item.aggregate !== 'count') return { kind: 'star', alias: node.alias };
-    const out: OutputItem = { kind: 'field', field: { sql: '*', name: '*', json: [], isJson: false, isTsvector: false }, key: item.alias ?? 'count', aggregate: 'count' };
+    const out: OutputItem = { kind: 'field', field: ALL_ROWS, key: item.alias ?? 'count', aggregate: 'count' };
     if (item.aggregateCast !== undefined) out.aggregateCast = castType(env, item.aggregateCast);
     return out;
+  }
+  if (isCountOfRows(node, item)) {
+    return { kind: 'field', field: ALL_ROWS, key: item.alias ?? 'count', aggregate: 'count' };
   }
   const field = resolveField(node, item.field);
   const out: OutputItem = { kind: 'field', field, key: item.alias ?? (item.aggregate && !item.alias ? item.aggregate : jsonKey(item.field)) };
@@ -140,6 +155,15 @@ function outputItem(env: PlanEnv, node: ReadNode, item: SelectField): OutputItem
   if (item.aggregate) out.aggregate = item.aggregate;
   if (item.aggregateCast !== undefined) out.aggregateCast = castType(env, item.aggregateCast);
   return out;
+}
+
+/**
+ * `rel(count)`: with PostgREST this is PostgreSQL's functional notation `count(rel)` — an
+ * aggregate over the embed's rows — whenever the relation has no column named count.
+ */
+function isCountOfRows(node: ReadNode, item: SelectField): boolean {
+  const f = item.field;
+  return f.name === 'count' && f.json.length === 0 && !item.aggregate && !node.columns.has('count') && !node.computed.has('count');
 }
 
 /** A field's key in the JSON output: its last JSON key, else the column name. */

@@ -43,6 +43,11 @@ const param = (req: FastifyRequest, name: string) => (req.params as Record<strin
 export async function registerRestRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const s = restSettings(deps);
   const hide = { schema: { hide: true } };
+  // A serving process reads the catalog before its first request (after start-up migrations);
+  // an app that never listens (tests) reads it on its first /rest/v1 request instead.
+  app.addHook('onListen', async () => {
+    await s.holder.reload().catch((err: unknown) => app.log.warn({ err }, 'the /rest/v1 schema cache will be read on the first request'));
+  });
 
   await app.register(
     async (scope) => {

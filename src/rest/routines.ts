@@ -17,19 +17,23 @@ function matches(r: Routine, keys: Set<string>, post: boolean, body: BodyKind): 
   return required.every((n) => keys.has(n)) && [...keys].every((k) => names.has(k));
 }
 
+/** A single unnamed parameter: the function is called with one positional argument. */
+export const hasOneUnnamedParam = (r: Routine): boolean => r.params.length === 1 && r.params[0]!.name === '';
+
 export function takesWholeBody(r: Routine, post: boolean, body: BodyKind): boolean {
   const only = r.params.length === 1 ? r.params[0]! : undefined;
   return post && only !== undefined && only.name === '' && (WHOLE_BODY_TYPE[body] ?? []).includes(only.type);
 }
 
 export function findRoutine(cache: SchemaCache, schema: string, name: string, keys: Set<string>, post: boolean, body: BodyKind): Routine {
-  const overloads = cache.routines.get(`${schema}.${name}`) ?? [];
+  const overloads = (cache.routines.get(`${schema}.${name}`) ?? []).filter((r) => r.callable);
   const named = overloads.filter((r) => matches(r, keys, post, body));
   const fallback = overloads.filter((r) => !matches(r, keys, post, body) && takesWholeBody(r, post, body));
   const found = named.length ? named : fallback;
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {
-    throw ambiguousFunction(found.map((r) => `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(', ')})`));
+    const signatures = found.map((r) => ({ n: r.params.length, text: `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(', ')})` }));
+    throw ambiguousFunction(signatures.sort((a, b) => a.n - b.n || a.text.localeCompare(b.text)).map((x) => x.text));
   }
   throw notFound(cache, schema, name, [...keys].sort(), post, body, overloads);
 }

@@ -12,7 +12,8 @@ SELECT c.oid::int8 AS oid,
        n.nspname AS schema,
        c.relname AS name,
        c.relkind AS kind,
-       obj_description(c.oid, 'pg_class') AS description,
+       (SELECT d.description FROM pg_description d
+         WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS description,
        CASE WHEN c.relkind IN ('r', 'p') THEN 28
             WHEN c.relkind IN ('v', 'f') THEN pg_relation_is_updatable(c.oid::regclass, true)
             ELSE 0 END AS updatable_mask,
@@ -22,17 +23,15 @@ SELECT c.oid::int8 AS oid,
                   WHERE k.conrelid = c.oid AND k.contype = 'p'), '[]') AS primary_key
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = ANY ($1::text[])
+  WHERE n.nspname = ANY ($1::text[])
    AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
    AND NOT c.relispartition`;
 
-/** Columns of those relations; a domain's base type tells how to treat its values (json, tsvector…). */
+/**
+ * Columns of those relations. A domain's base type (two levels deep) tells how to treat its values
+ * (json, tsvector …); descriptions and enum labels come from joins, not per-row function calls.
+ */
 export const COLUMNS_SQL = `
-WITH RECURSIVE base(oid, base_oid) AS (
-  SELECT t.oid, t.oid FROM pg_type t WHERE t.typtype <> 'd'
-  UNION ALL
-  SELECT d.oid, b.base_oid FROM pg_type d JOIN base b ON b.oid = d.typbasetype WHERE d.typtype = 'd'
-)
 SELECT a.attrelid::int8 AS table_oid,
        a.attname AS name,
        a.attnum AS position,
@@ -42,20 +41,24 @@ SELECT a.attrelid::int8 AS table_oid,
        NOT (a.attnotnull OR (t.typtype = 'd' AND t.typnotnull)) AS nullable,
        CASE WHEN a.attidentity = 'd' THEN format('nextval(%L)', pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
             WHEN a.attgenerated <> '' OR a.attidentity = 'a' THEN NULL
-            WHEN d.adbin IS NOT NULL THEN pg_get_expr(d.adbin, d.adrelid)
+            WHEN ad.adbin IS NOT NULL THEN pg_get_expr(ad.adbin, ad.adrelid)
             WHEN t.typtype = 'd' THEN pg_get_expr(t.typdefaultbin, 0)
        END AS default_sql,
        a.attgenerated <> '' OR a.attidentity = 'a' AS read_only,
-       col_description(a.attrelid, a.attnum) AS description,
-       (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = bt.oid) AS enum_values
+       (SELECT d.description FROM pg_description d
+         WHERE d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum) AS description,
+       CASE WHEN bt.typtype = 'e'
+            THEN (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = bt.oid)
+       END AS enum_values
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_type t ON t.oid = a.atttypid
-  JOIN base b ON b.oid = t.oid
-  JOIN pg_type bt ON bt.oid = b.base_oid
-  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
- WHERE n.nspname = ANY ($1::text[])
+  LEFT JOIN pg_type t1 ON t1.oid = t.typbasetype
+  LEFT JOIN pg_type t2 ON t2.oid = t1.typbasetype
+  JOIN pg_type bt ON bt.oid = coalesce(t2.oid, t1.oid, t.oid)
+  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  WHERE n.nspname = ANY ($1::text[])
    AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
    AND a.attnum > 0
    AND NOT a.attisdropped
@@ -95,24 +98,25 @@ export const FUNCTIONS_SQL = `
 SELECT p.oid::int8 AS oid,
        n.nspname AS schema,
        p.proname AS name,
-       obj_description(p.oid, 'pg_proc') AS description,
+       (SELECT d.description FROM pg_description d
+         WHERE d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0) AS description,
        p.provolatile AS volatility,
        p.proretset AS returns_set,
        p.prorows AS rows,
        p.pronargs - p.pronargdefaults AS required_args,
        coalesce((SELECT json_agg(json_build_object(
-                          'name', coalesce(u.name, ''),
+                          'name', u.name,
                           'type', format_type(u.type, NULL),
                           'mode', coalesce(u.mode, 'i'),
-                          'relid', (SELECT t.typrelid::int8 FROM pg_type t WHERE t.oid = u.type))
+                          'relid', (SELECT nullif(t.typrelid, 0)::int8 FROM pg_type t WHERE t.oid = u.type))
                         ORDER BY u.ord)
                    FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]), p.proargnames, p.proargmodes)
                         WITH ORDINALITY AS u(type, name, mode, ord)), '[]') AS args,
        format_type(p.prorettype, NULL) AS return_type,
        rt.typtype AS return_kind,
        CASE WHEN rt.typtype = 'c' AND rt.typrelid <> 0 THEN rt.typrelid::int8 END AS return_relid
-  FROM pg_proc p
-  JOIN pg_namespace n ON n.oid = p.pronamespace
+  FROM pg_namespace n
+  JOIN pg_proc p ON p.pronamespace = n.oid
   JOIN pg_type rt ON rt.oid = p.prorettype
  WHERE n.nspname = ANY ($1::text[])
    AND p.prokind = 'f'

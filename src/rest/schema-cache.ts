@@ -66,6 +66,11 @@ export interface Routine extends QualifiedName {
   returnsRelation: QualifiedName | null;
   /** The relation whose row is its only argument: a computed field or relationship of it. */
   argumentRelation: QualifiedName | null;
+  /**
+   * Callable by /rpc: all parameters named, or a single unnamed one of a type a whole body can
+   * fill (bytea, json, jsonb, text, xml) — as PostgREST decides.
+   */
+  callable: boolean;
 }
 
 export interface SchemaCache {
@@ -94,6 +99,8 @@ const TYPE_ALIASES: Record<string, string> = {
 };
 
 type Row = Record<string, any>;
+
+const WHOLE_BODY_TYPES = ['bytea', 'json', 'jsonb', 'text', 'xml'];
 
 export async function loadSchemaCache(db: Database, schemas: string[]): Promise<SchemaCache> {
   const [tables, columns, fks, functions, types] = await db.kysely.transaction().execute(async (trx) => {
@@ -148,11 +155,12 @@ export async function loadSchemaCache(db: Database, schemas: string[]): Promise<
 }
 
 function toRoutine(r: Row, relationOf: (oid: unknown) => QualifiedName | null): Routine {
-  const args = r.args as { name: string; type: string; mode: string; relid: number | null }[];
+  const args = r.args as { name: string | null; type: string; mode: string; relid: number | null }[];
   const inputs = args.filter((a) => a.mode === 'i' || a.mode === 'b' || a.mode === 'v');
   const requiredCount = Number(r.required_args);
-  const params: RoutineParam[] = inputs.map((a, i) => ({ name: a.name, type: a.type, required: i < requiredCount, variadic: a.mode === 'v' }));
-  const outColumns = args.filter((a) => a.mode === 'o' || a.mode === 'b' || a.mode === 't').map((a) => ({ name: a.name, type: a.type }));
+  const params: RoutineParam[] = inputs.map((a, i) => ({ name: a.name ?? '', type: a.type, required: i < requiredCount, variadic: a.mode === 'v' }));
+  const outColumns = args.filter((a) => a.mode === 'o' || a.mode === 'b' || a.mode === 't').map((a) => ({ name: a.name ?? '', type: a.type }));
+  const unnamed = inputs.filter((a) => a.name === null).length;
   const returns: Routine['returns'] = r.return_type === 'void' ? 'void' : r.return_kind === 'c' || outColumns.length > 0 ? 'composite' : 'scalar';
   return {
     oid: Number(r.oid), schema: r.schema, name: r.name, description: r.description,
@@ -162,6 +170,7 @@ function toRoutine(r: Row, relationOf: (oid: unknown) => QualifiedName | null): 
     returns,
     returnsRelation: relationOf(r.return_relid),
     argumentRelation: inputs.length === 1 && requiredCount <= 1 ? relationOf(inputs[0]!.relid) : null,
+    callable: unnamed === 0 || (unnamed === 1 && inputs.length === 1 && WHOLE_BODY_TYPES.includes(inputs[0]!.type)),
   };
 }
 
