@@ -1,9 +1,12 @@
 import { openDatabase } from './src/db/connect.ts';
-import { TABLES_SQL, COLUMNS_SQL, FOREIGN_KEYS_SQL, FUNCTIONS_SQL } from './src/rest/schema-cache.sql.ts';
-const db = await openDatabase({ dataDir: '/tmp/rest-conf/data' });
-for (const [n, q] of Object.entries({ TABLES_SQL, COLUMNS_SQL, FOREIGN_KEYS_SQL, FUNCTIONS_SQL })) {
-  await db.query(q, [['public','personal']]);
-  const t = Date.now(); const r = await db.query<any>('EXPLAIN (ANALYZE, FORMAT JSON) ' + q, [['public','personal']]); const plan = r.rows[0]['QUERY PLAN'][0];
-  console.log(n, 'wall', Date.now() - t, 'exec', plan['Execution Time'], 'plan', plan['Planning Time']);
+import { migrate } from './src/db/migrate.ts';
+import { buildTestApp, makeUser } from './test/harness/http.ts';
+const db = await openDatabase({});
+await migrate(db, { log: () => {} });
+const t = await buildTestApp(db);
+const u = await makeUser(t, db);
+for (const [prefer, q] of [['resolution=merge-duplicates,return=representation', 'on_conflict=user_id,service_name,key_name&select=key_name'], ['return=representation', 'select=key_name'], ['return=minimal', '']]) {
+  const r = await t.app.inject({ method: 'POST', url: `/rest/v1/api_keys?${q}`, headers: { ...u.headers, 'content-type': 'application/json', prefer }, payload: { service_name: 'x' + Math.random(), key_name: 'm', encrypted_value: 'v' } });
+  console.log(prefer, r.statusCode, r.body);
 }
-await db.close();
+await t.app.close(); await db.close();
