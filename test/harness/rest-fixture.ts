@@ -19,6 +19,10 @@ CREATE FUNCTION public.rest_test_request() RETURNS json LANGUAGE sql STABLE AS $
   SELECT json_build_object('method', current_setting('request.method', true), 'path', current_setting('request.path', true),
     'client', current_setting('request.headers', true)::json->>'x-client-info', 'role', current_user,
     'sub', current_setting('request.jwt.claims', true)::json->>'sub') $$;
+-- PostgreSQL lets PUBLIC execute a new function; these are for signed-in users only.
+REVOKE EXECUTE ON FUNCTION public.rest_test_trips_under(numeric), public.rest_test_add(integer, integer),
+  public.rest_test_big(), public.rest_test_rename(bigint, text), public.rest_test_teapot(), public.rest_test_request()
+  FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.rest_test_trips_under(numeric), public.rest_test_add(integer, integer),
   public.rest_test_big(), public.rest_test_rename(bigint, text), public.rest_test_teapot(), public.rest_test_request()
   TO authenticated;
