@@ -103,7 +103,7 @@ for (const backend of testBackends()) {
       expect(await db.rpc('rest_test_add', { a: 2 })).toMatchObject({ data: 3 });
       expect(await db.rpc('rest_test_add', { a: 5 }, { get: true })).toMatchObject({ status: 200, data: 6 });
       const rows = await db.rpc('rest_test_trips_under', { max_budget: 1000 }).select('name, budget').lt('budget', 600).order('name');
-      expect(rows.data!.map((r: { name: string }) => r.name)).toEqual(['A1', 'Minimal']);
+      expect((rows.data as { name: string }[]).map((r) => r.name)).toEqual(['A1', 'Minimal']);
       const counted = await db.rpc('rest_test_trips_under', { max_budget: 1000 }, { count: 'exact', head: true });
       expect(counted).toMatchObject({ status: 200, count: 2 });
       const renamed = await db.rpc('rest_test_rename', { trip: await tripId('Porto'), new_name: 'Porto!' });
