@@ -70,7 +70,10 @@ describeEachBackend('trip planning', (ctx) => {
     expect(day2.items.map((i: { title: string }) => i.title)).toEqual(['Breakfast', 'Museum', 'Lunch', 'Walk']);
     expect(day2.planned_cost).toBe('32.75');
     expect(day2.warnings).toEqual([
-      { type: 'overlap', message: '"Museum" and "Lunch" overlap from 11:30:00 to 12:00:00', item_ids: [a.id, b.id] },
+      { type: 'overlap', message: '"Museum" and "Lunch" overlap from 11:30:00 to 12:00:00', item_ids: [a.id, b.id], item_count: 2 },
+    ]);
+    expect(day2.items.map((i: { overlaps: unknown }) => i.overlaps)).toEqual([
+      { count: 0, item_ids: [] }, { count: 1, item_ids: [b.id] }, { count: 1, item_ids: [a.id] }, { count: 0, item_ids: [] },
     ]);
     expect(v.days[0]).toMatchObject({ items: [], warnings: [], planned_cost: '0', beyond_trip: false });
     expect((await req(bob, 'GET', `/trips/${trip.id}/days`)).statusCode).toBe(404);

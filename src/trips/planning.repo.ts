@@ -111,31 +111,6 @@ export async function lastDay(trx: Tx, tripId: number): Promise<number | undefin
   return r.rows[0]?.last;
 }
 
-export interface OverlapRow {
-  day_number: number;
-  first_id: number;
-  first_title: string;
-  second_id: number;
-  second_title: string;
-  overlap_start: string;
-  overlap_end: string;
-}
-
-/** Pairs of items on the same day whose [start, end) intervals intersect. */
-export async function itineraryOverlaps(trx: Tx, tripId: number, fromDay: number, toDay: number): Promise<OverlapRow[]> {
-  const r = await sql<OverlapRow>`
-    SELECT a.day_number, a.id AS first_id, a.title AS first_title, b.id AS second_id, b.title AS second_title,
-           greatest(a.start_time, b.start_time)::text AS overlap_start, least(a.end_time, b.end_time)::text AS overlap_end
-    FROM public.itinerary_items a
-    JOIN public.itinerary_items b
-      ON b.trip_id = a.trip_id AND b.day_number = a.day_number AND b.id <> a.id
-     AND (a.start_time, a.id) < (b.start_time, b.id)
-     AND a.start_time < b.end_time AND b.start_time < a.end_time
-    WHERE a.trip_id = ${tripId} AND a.day_number BETWEEN ${fromDay}::int AND ${toDay}::int
-    ORDER BY a.day_number, a.start_time, a.id, b.start_time, b.id`.execute(trx);
-  return r.rows;
-}
-
 export type TimelineKind = 'flight' | 'accommodation' | 'transportation' | 'itinerary_item';
 
 export interface TimelineRow {

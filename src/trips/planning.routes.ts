@@ -9,6 +9,7 @@ import { inTx, userIdOf } from '../http/context.ts';
 import { notFound } from '../domain/errors.ts';
 import { id, numericOut, ts } from '../http/schemas.ts';
 import { tripCalendar } from './calendar.ts';
+import { MAX_OVERLAP_IDS } from './overlaps.ts';
 import * as planning from './planning.service.ts';
 import { tripsRepo } from './trips.repo.ts';
 import * as s from './trips.schemas.ts';
@@ -30,13 +31,23 @@ const summaryRow = z.object({
   per_traveller: money.describe('total / travelers, rounded to 2 decimals'), per_day: money.describe('total / duration_days, rounded to 2 decimals'),
   counts: z.object({ flights: z.number(), accommodations: z.number(), transportation: z.number(), itinerary_items: z.number(), itinerary_items_with_cost: z.number() }),
 });
-const warning = z.object({ type: z.enum(['overlap', 'beyond_trip']), message: z.string(), item_ids: z.array(id) });
+const warning = z.object({
+  type: z.enum(['overlap', 'beyond_trip']), message: z.string(),
+  item_ids: z.array(id).describe(`the items concerned (at most ${planning.MAX_WARNING_IDS})`),
+  item_count: z.number().int().describe('how many items the warning concerns in all'),
+});
+const dayItem = s.itineraryItemRow.extend({
+  overlaps: z.object({
+    count: z.number().int().describe('how many other items of the day this one overlaps'),
+    item_ids: z.array(id).describe(`up to ${MAX_OVERLAP_IDS} of them, in time order`),
+  }),
+});
 const daysView = z.object({
   trip_id: id, start_date: z.string(), end_date: z.string(), duration_days: z.number().int(), currency: z.null(),
   next_from_day: z.number().int().nullable().describe('more days follow: ask again with ?from_day=<this>'),
   days: z.array(z.object({
     day_number: z.number().int(), date: z.string(), beyond_trip: z.boolean(), planned_cost: money,
-    items: z.array(s.itineraryItemRow), warnings: z.array(warning),
+    items: z.array(dayItem), warnings: z.array(warning),
   })),
 });
 const timelineView = z.object({

@@ -17,7 +17,11 @@ export interface TestApp {
 }
 
 export async function buildTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', ...env });
+  // Load shedding on event-loop delay is off unless a test asks for it (overload.test.ts): the
+  // embedded database runs on the test's own event loop, so a busy machine would shed requests.
+  const config = loadConfig({}, {
+    TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env,
+  });
   const tokens = createTokenService(config);
   const app = await buildApp({ config, db, tokens, logger: false });
   await app.ready();
