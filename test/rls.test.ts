@@ -46,12 +46,13 @@ interface World {
  * - owned: user_id = auth.uid()
  * - owned-on-trip: user_id = auth.uid(), and on write the trip is the caller's too
  * - trip-child: through trips.user_id
- * - session-child: through chat_sessions.user_id
+ * - session-log: through chat_sessions.user_id, select / insert only (chat messages are
+ *   immutable, migration 000032)
  * - append-only: owned, but select / insert / delete only
  * - profile: public.users, the caller's own profile; select and update (name, preferences_json)
  * - shared: reference data, read by any signed-in user, written by service_role only
  */
-type Kind = 'owned' | 'owned-on-trip' | 'trip-child' | 'session-child' | 'append-only' | 'profile' | 'shared';
+type Kind = 'owned' | 'owned-on-trip' | 'trip-child' | 'session-log' | 'append-only' | 'profile' | 'shared';
 
 interface TableSpec {
   table: string;
@@ -159,7 +160,7 @@ const TABLES: readonly TableSpec[] = [
   },
   {
     table: 'chat_messages',
-    kind: 'session-child',
+    kind: 'session-log',
     row: (o) => ({ session_id: o.session, role: 'user', content: 'Find me a flight' }),
     update: ['content', 'Edited message'],
   },
@@ -237,6 +238,9 @@ function expected(kind: Kind, op: Op, actor: Actor): Outcome {
     case 'profile':
       if (op === 'insert' || op === 'delete') return 'refused';
       return actor === 'owner' ? 'allowed' : 'hidden';
+    case 'session-log':
+      if (op === 'update' || op === 'delete') return 'refused';
+      return actor === 'owner' ? 'allowed' : op === 'insert' ? 'refused' : 'hidden';
     case 'append-only':
       if (op === 'update') return 'refused';
       return actor === 'owner' ? 'allowed' : op === 'insert' ? 'refused' : 'hidden';
@@ -260,7 +264,7 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
 /** The parent a row hangs from, and which of an owner's parents that is. */
 function parentOf(spec: TableSpec): { column: string; of: (o: Owner) => Id } | undefined {
   if (spec.kind === 'trip-child' || spec.kind === 'owned-on-trip') return { column: 'trip_id', of: (o) => o.trip };
-  if (spec.kind === 'session-child') return { column: 'session_id', of: (o) => o.session };
+  if (spec.kind === 'session-log') return { column: 'session_id', of: (o) => o.session };
   return undefined;
 }
 

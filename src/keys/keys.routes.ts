@@ -14,7 +14,7 @@ import { keysRepo } from './keys.repo.ts';
 import { createKey, updateKey } from './keys.service.ts';
 
 const keyRow = z.object({
-  id, user_id: uuid, service_name: z.string(), key_name: z.string(), key_hint: z.string().nullable().describe('last 4 characters'),
+  id, user_id: uuid, service_name: z.string(), key_name: z.string(), key_hint: z.string().nullable().describe('the last 4 characters of a key of at least 20 characters; null for shorter keys'),
   is_active: z.boolean(), last_used_at: ts.nullable(), expires_at: ts.nullable(), usage_count: z.number(), ...audit,
 });
 const keyCreate = z.strictObject({
