@@ -12,7 +12,6 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -24,6 +23,7 @@ import { DomainError } from '../domain/errors.ts';
 import { registerApiRoutes } from './routes.ts';
 import { MAX_JSON_DEPTH, registerJsonBodyParser } from './body.ts';
 import { trackRouteMethods } from './methods.ts';
+import { openapiTransforms } from './openapi.ts';
 import { MAX_PATH_PARAM } from './schemas.ts';
 import { bearerChallenge, fromDbError, fromDomainError, HttpError, type ErrorBody } from './errors.ts';
 import type { AppDeps } from './deps.ts';
@@ -95,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    ...openapiTransforms(app),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 

@@ -10,6 +10,7 @@ import type { Tx } from '../db/transaction.ts';
 import { inTx, userIdOf } from './context.ts';
 import { notFound, nothingToUpdate } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from './list.ts';
+import { nameSchema } from './openapi.ts';
 
 export interface ParentDef {
   param: string;
@@ -22,6 +23,12 @@ export interface ParentDef {
 export interface ResourceDef {
   tag: string;
   noun: string;
+  /**
+   * The resource's name in the OpenAPI document (PascalCase, singular): its schemas are the
+   * components `<name>`, `<name>Create`, `<name>Patch`, its operations `list<names>`,
+   * `create<name>`, … Default: the noun in PascalCase.
+   */
+  schemaName?: string;
   path: string;
   repo: TableRepo;
   idSchema: z.ZodType;
@@ -51,8 +58,20 @@ export const bigintId = z
 export const uuidId = z.string().uuid();
 export const noContent = z.null().describe('No content');
 
+/** Plural of a PascalCase name, for the list operation (`Trip` → `Trips`, `Entry` → `Entries`). */
+export function pluralName(name: string): string {
+  if (name === 'Transportation') return name; // uncountable
+  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
+  if (/(s|sh|ch|x)$/.test(name)) return `${name}es`;
+  return `${name}s`;
+}
+
 export function registerResource(app: FastifyInstance, def: ResourceDef): void {
   const parent = def.parent;
+  const name = def.schemaName ?? def.noun.split(' ').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  nameSchema(app, def.row, name);
+  nameSchema(app, def.create, `${name}Create`);
+  nameSchema(app, def.patch, `${name}Patch`);
   const params = z.object(parent ? { [parent.param]: parent.schema } : {});
   const itemParams = z.object({ ...(parent ? { [parent.param]: parent.schema } : {}), id: def.idSchema });
   const security = [{ bearer: [] }];
@@ -67,7 +86,7 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
   };
 
   app.get(def.path, {
-    schema: { tags, security, summary: `List ${def.noun}s`, params, querystring: listQuery(def.list), response: { 200: z.array(def.row) } },
+    schema: { tags, security, operationId: `list${pluralName(name)}`, summary: `List ${def.noun}s`, params, querystring: listQuery(def.list), response: { 200: z.array(def.row) } },
   }, async (req, reply) => {
     const p = req.params as Record<string, unknown>;
     const params = listParamsOf(req, def.list, parent ? [{ column: parent.column, op: '=', value: p[parent.param] }] : []);
@@ -79,7 +98,7 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
   });
 
   app.post(def.path, {
-    schema: { tags, security, summary: `Create a ${def.noun}`, params, body: def.create, response: { 201: def.row } },
+    schema: { tags, security, operationId: `create${name}`, summary: `Create a ${def.noun}`, params, body: def.create, response: { 201: def.row } },
   }, async (req, reply) => {
     const p = req.params as Record<string, unknown>;
     const values: Row = { ...(req.body as Row) };
@@ -97,7 +116,7 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
 
   if (!def.without?.includes('get')) {
     app.get(`${def.path}/:id`, {
-      schema: { tags, security, summary: `Get a ${def.noun}`, params: itemParams, response: { 200: def.row } },
+      schema: { tags, security, operationId: `get${name}`, summary: `Get a ${def.noun}`, params: itemParams, response: { 200: def.row } },
     }, async (req) => {
       const row = await inTx(req, (trx) => def.repo.get(trx, keyOf(req.params as Record<string, unknown>)));
       if (!row) throw notFound(def.noun);
@@ -107,7 +126,7 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
 
   if (!def.without?.includes('patch')) {
     app.patch(`${def.path}/:id`, {
-      schema: { tags, security, summary: `Update a ${def.noun}`, params: itemParams, body: def.patch, response: { 200: def.row } },
+      schema: { tags, security, operationId: `update${name}`, summary: `Update a ${def.noun}`, params: itemParams, body: def.patch, response: { 200: def.row } },
     }, async (req) => {
       const values: Row = { ...(req.body as Row) };
       if (!Object.keys(values).length) throw nothingToUpdate();
@@ -125,7 +144,7 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
 
   if (def.without?.includes('delete')) return;
   app.delete(`${def.path}/:id`, {
-    schema: { tags, security, summary: `Delete a ${def.noun}`, params: itemParams, response: { 204: noContent } },
+    schema: { tags, security, operationId: `delete${name}`, summary: `Delete a ${def.noun}`, params: itemParams, response: { 204: noContent } },
   }, async (req, reply) => {
     const gone = await inTx(req, (trx) => def.repo.remove(trx, keyOf(req.params as Record<string, unknown>)));
     if (!gone) throw notFound(def.noun);

@@ -66,7 +66,7 @@ const imported = z.object({ trip: s.tripRow, counts: z.record(z.string(), z.numb
 
 export function registerPlanningRoutes(app: FastifyInstance): void {
   app.get(`${BASE}/trips/:trip_id/summary`, {
-    schema: { tags, security, summary: 'Budget summary of a trip (planned spend by category, remaining, per traveller, per day)', params: tripParams, response: { 200: summaryRow } },
+    schema: { tags, security, operationId: 'getTripSummary', summary: 'Budget summary of a trip (planned spend by category, remaining, per traveller, per day)', params: tripParams, response: { 200: summaryRow } },
   }, async (req) => {
     const { trip_id } = req.params as { trip_id: number };
     return inTx(req, (trx) => planning.tripSummary(trx, trip_id));
@@ -74,7 +74,7 @@ export function registerPlanningRoutes(app: FastifyInstance): void {
 
   app.get(`${BASE}/trips/:trip_id/days`, {
     schema: {
-      tags, security, summary: 'The itinerary by day, with calendar dates and overlap warnings', params: tripParams,
+      tags, security, operationId: 'getTripDays', summary: 'The itinerary by day, with calendar dates and overlap warnings', params: tripParams,
       querystring: z.strictObject({
         from_day: z.coerce.number().int().min(1).max(1_000_000).default(1).describe('first day to list'),
         days: z.coerce.number().int().min(1).max(planning.MAX_DAYS_PER_PAGE).default(planning.MAX_DAYS_PER_PAGE).describe(`how many days (at most ${planning.MAX_DAYS_PER_PAGE})`),
@@ -89,7 +89,7 @@ export function registerPlanningRoutes(app: FastifyInstance): void {
 
   app.get(`${BASE}/trips/:trip_id/timeline`, {
     schema: {
-      tags, security, summary: 'Flights, stays, transport and itinerary items in time order', params: tripParams,
+      tags, security, operationId: 'getTripTimeline', summary: 'Flights, stays, transport and itinerary items in time order', params: tripParams,
       querystring: z.strictObject({ tz: timeZone }), response: { 200: timelineView },
     },
   }, async (req) => {
@@ -100,7 +100,7 @@ export function registerPlanningRoutes(app: FastifyInstance): void {
 
   app.get(`${BASE}/trips/:trip_id/calendar.ics`, {
     schema: {
-      tags, security, summary: 'The trip as an iCalendar file (text/calendar)', params: tripParams,
+      tags, security, operationId: 'getTripCalendar', summary: 'The trip as an iCalendar file (text/calendar)', params: tripParams,
       response: { 200: z.string().describe('text/calendar') },
     },
   }, async (req, reply) => {
@@ -120,7 +120,7 @@ export function registerPlanningRoutes(app: FastifyInstance): void {
 
   app.get(`${BASE}/trips/:trip_id/export`, {
     schema: {
-      tags, security, summary: `The trip and everything planned under it as one document ({format: '${TRIP_FORMAT}', version: 1, …})`,
+      tags, security, operationId: 'exportTrip', summary: `The trip and everything planned under it as one document ({format: '${TRIP_FORMAT}', version: 1, …})`,
       params: tripParams, response: { 200: z.record(z.string(), z.unknown()) },
     },
   }, async (req) => {
@@ -130,7 +130,7 @@ export function registerPlanningRoutes(app: FastifyInstance): void {
 
   app.post(`${BASE}/trips/import`, {
     schema: {
-      tags, security, summary: 'Import a trip document (or a tripsage.trips document) as new trips of the caller, all or nothing',
+      tags, security, operationId: 'importTrips', summary: 'Import a trip document (or a tripsage.trips document) as new trips of the caller, all or nothing',
       body: anyDocument, response: { 201: z.union([imported, z.object({ trips: z.array(imported) })]) },
     },
   }, async (req, reply) => {
@@ -141,7 +141,7 @@ export function registerPlanningRoutes(app: FastifyInstance): void {
 
   app.post(`${BASE}/trip-comparisons/:id/refresh`, {
     schema: {
-      tags: ['trip comparisons'], security, summary: 'Recompute a comparison from its stored trip_ids',
+      tags: ['trip comparisons'], security, operationId: 'refreshTripComparison', summary: 'Recompute a comparison from its stored trip_ids',
       params: z.object({ id: bigintId }), response: { 200: s.comparisonRow },
     },
   }, async (req) => {
