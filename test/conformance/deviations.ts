@@ -30,6 +30,10 @@ const extra: FactAllowList['extra'] = [
     pattern: /^index public\.memory_embeddings\.idx_memory_embeddings_metadata gin \(metadata jsonb_path_ops\)$/,
     reason: 'migration 000021 (docs/memory.md): the memory search filters on metadata containment (@>)',
   },
+  {
+    pattern: /^trigger public\.(\w+)\.limit_(\w+)_on_(insert after insert statement referencing new table as new_rows|update after update of [\w, ]+ row when \(.+\)) execute tripsage\.enforce_collection_limit\('\2'\)$/,
+    reason: 'migration 000030 (docs/api.md, "Limits"): every collection a user can grow has a cap, enforced by the database',
+  },
 ];
 
 /** Facts whose presence depends on the backend (native PostgreSQL here has no pgvector). */
