@@ -65,7 +65,8 @@ describe('the OpenAPI document', () => {
   it('the resources are named components, referenced from the operations; every $ref resolves', () => {
     const schemas = doc.components.schemas as Json;
     for (const name of ['Trip', 'TripCreate', 'TripPatch', 'Flight', 'FlightCreate', 'Accommodation', 'Transportation', 'ItineraryItem',
-      'ItineraryItemCreate', 'Note', 'SavedOption', 'TripComparison', 'ChatSession', 'ChatMessage', 'ChatMessageCreate', 'SearchHistoryEntry', 'Error']) {
+      'ItineraryItemCreate', 'Note', 'SavedOption', 'TripComparison', 'ChatSession', 'ChatMessage', 'ChatMessageCreate', 'SearchHistoryEntry',
+      'ApiKey', 'ApiKeyCreate', 'Memory', 'MemoryCreate', 'MemorySearchHit', 'PriceObservation', 'Error']) {
       expect(schemas, name).toHaveProperty(name);
     }
     const trips = doc.paths['/api/v1/trips'];

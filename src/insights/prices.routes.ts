@@ -9,6 +9,7 @@ import { inTx } from '../http/context.ts';
 import { MAX_LIMIT } from '../http/list.ts';
 import { id, MAX_PATH_PARAM, money, numericOut, text, timestamp, ts } from '../http/schemas.ts';
 import { requireServiceRole } from '../http/context.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { findDeals, insertPrices, priceHistory, priceStats, type PriceInput } from './prices.repo.ts';
 
 export const MAX_PRICE_BATCH = 1000;
@@ -60,6 +61,8 @@ const security = [{ bearer: [] }];
 
 export function registerPriceRoutes(app: FastifyInstance): void {
   const base = '/api/v1/prices';
+  nameSchema(app, priceRow, 'PriceObservation');
+  nameSchema(app, priceIn, 'PriceObservationCreate');
 
   app.post(base, {
     schema: {

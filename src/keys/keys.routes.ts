@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { bigintId, noContent } from '../http/crud.routes.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { notFound } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { audit, id, text, timestamp, ts, uuid } from '../http/schemas.ts';
@@ -38,6 +39,9 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   let ring: ReturnType<typeof loadKeyRing> | undefined;
   const keyRing = () => (ring ??= loadKeyRing(deps.config));
   const base = '/api/v1/api-keys';
+  nameSchema(app, keyRow, 'ApiKey');
+  nameSchema(app, keyCreate, 'ApiKeyCreate');
+  nameSchema(app, keyPatch, 'ApiKeyPatch');
 
   app.get(base, { schema: { tags, security, summary: 'List my API keys (metadata only)', querystring: listQuery(list), response: { 200: z.array(keyRow) } } }, async (req, reply) => {
     const params = listParamsOf(req, list);
