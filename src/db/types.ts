@@ -10,6 +10,8 @@
  *   outside 0001–9999 AD, which PostgreSQL writes as '0044-03-15 … BC' or '10000-…', become
  *   ISO's astronomical years (see isoYear), so every value parses as an instant.
  */
+import type { ColumnType } from 'kysely';
+
 export const OID = {
   INT8: 20,
   NUMERIC: 1700,
@@ -70,3 +72,15 @@ export const typeParsers: Record<number, (value: string) => unknown> = {
   [OID.TIMESTAMP]: identity,
   [OID.TIMESTAMPTZ]: isoTimestamp,
 };
+
+/** A TIMESTAMPTZ column: read as an ISO 8601 string (above), written as text or a Date. */
+export type Timestamptz = ColumnType<string, string | Date, string | Date>;
+
+/** A JSON value as json/jsonb columns return it. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/**
+ * A json/jsonb column: read as parsed JSON; written as any JSON-serialisable value (the table
+ * repository sends JSON columns as JSON text, see crud.repo.ts).
+ */
+export type JsonColumn = ColumnType<Json, object | string | number | boolean | null, object | string | number | boolean | null>;

@@ -16,9 +16,11 @@ export interface TestApp {
   config: Config;
 }
 
+/**
+ * The event-loop guard is off unless a test sets it (test/overload.test.ts): on a busy test
+ * machine a lag spike would otherwise answer an unrelated test's request with 503.
+ */
 export async function buildTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
-  // Load shedding on event-loop delay is off unless a test asks for it (overload.test.ts): the
-  // embedded database runs on the test's own event loop, so a busy machine would shed requests.
   const config = loadConfig({}, {
     TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env,
   });
