@@ -43,7 +43,7 @@ export interface ApiKeys {
   id: Generated<number>;
   is_active: Generated<boolean>;
   /**
-   * Masked hint of the key: its last 4 characters
+   * Masked hint of the key: its last 4 characters, for keys of at least 20 characters (else NULL)
    */
   key_hint: string | null;
   key_name: string;
@@ -264,6 +264,14 @@ export interface TripsageAuthSessions {
   user_id: string;
 }
 
+export interface TripsageCollectionLimits {
+  description: string;
+  max_rows: number;
+  name: string;
+  scope_columns: string[];
+  table_name: string;
+}
+
 export interface TripsageJobRuns {
   job: string;
   last_finished_at: Timestamptz;
@@ -325,6 +333,7 @@ export interface DB {
   trip_notes: TripNotes;
   trips: Trips;
   "tripsage.auth_sessions": TripsageAuthSessions;
+  "tripsage.collection_limits": TripsageCollectionLimits;
   "tripsage.job_runs": TripsageJobRuns;
   "tripsage.refresh_tokens": TripsageRefreshTokens;
   "tripsage.schema_migrations": TripsageSchemaMigrations;
