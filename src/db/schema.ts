@@ -88,6 +88,7 @@ export interface Trips {
   trip_type: Generated<'leisure' | 'business' | 'family' | 'solo' | 'other'>;
   flexibility: Json | null;
   description: string | null;
+  currency: Generated<string>;
   created_at: Created;
   updated_at: Updated;
 }
@@ -106,6 +107,8 @@ export interface Flights {
   search_timestamp: Generated<Timestamptz>;
   booking_status: Generated<string>;
   data_source: string | null;
+  /** ISO 4217; the trip's currency when not given (trigger). */
+  currency: Generated<string>;
   created_at: Created;
   updated_at: Updated;
 }
@@ -128,6 +131,8 @@ export interface Accommodations {
   cancellation_policy: string | null;
   distance_to_center: Numeric | null;
   neighborhood: string | null;
+  /** ISO 4217; the trip's currency when not given (trigger). */
+  currency: Generated<string>;
   created_at: Created;
   updated_at: Updated;
 }
@@ -144,6 +149,8 @@ export interface Transportation {
   provider_name: string | null;
   booking_reference: string | null;
   status: Generated<string>;
+  /** ISO 4217; the trip's currency when not given (trigger). */
+  currency: Generated<string>;
   created_at: Created;
   updated_at: Updated;
 }
@@ -161,6 +168,8 @@ export interface ItineraryItems {
   cost: Numeric | null;
   priority: number | null;
   notes: string | null;
+  /** ISO 4217; the trip's currency when not given (trigger). */
+  currency: Generated<string>;
   created_at: Created;
   updated_at: Updated;
 }
@@ -239,6 +248,48 @@ export interface KgEntityReferences {
   updated_at: Updated;
 }
 
+export interface TripCollaborators {
+  id: GeneratedAlways<number>;
+  trip_id: number;
+  user_id: string;
+  role: Generated<'viewer' | 'editor' | 'admin'>;
+  invited_by: Generated<string | null>;
+  created_at: Created;
+  updated_at: Updated;
+}
+
+export interface TripInvitations {
+  id: GeneratedAlways<number>;
+  trip_id: number;
+  email: string;
+  role: Generated<'viewer' | 'editor' | 'admin'>;
+  invited_by: Generated<string | null>;
+  created_at: Created;
+  updated_at: Updated;
+}
+
+export interface TripShareLinks {
+  id: GeneratedAlways<number>;
+  trip_id: number;
+  /** SHA-256 of the token (32 bytes); the token itself is never stored. */
+  token_hash: Buffer | Uint8Array;
+  include_costs: Generated<boolean>;
+  expires_at: Timestamptz | null;
+  created_by: Generated<string | null>;
+  created_at: Created;
+}
+
+export interface ExchangeRates {
+  id: GeneratedAlways<number>;
+  base: string;
+  quote: string;
+  rate: Numeric;
+  as_of: string;
+  source: string | null;
+  created_at: Created;
+  updated_at: Updated;
+}
+
 export interface DB {
   'auth.users': AuthUsers;
   users: Users;
@@ -257,6 +308,10 @@ export interface DB {
   trip_comparisons: TripComparisons;
   memory_embeddings: MemoryEmbeddings;
   kg_entity_references: KgEntityReferences;
+  trip_collaborators: TripCollaborators;
+  trip_invitations: TripInvitations;
+  trip_share_links: TripShareLinks;
+  exchange_rates: ExchangeRates;
 }
 
 /** The 16 tables of the seed, in the seed's order. */

@@ -4,7 +4,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bigintId, registerResource, type ParentDef } from '../http/crud.routes.ts';
-import { date } from '../http/schemas.ts';
 import {
   accommodationsRepo, comparisonsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo,
   tripsRepo, tripVisible,
@@ -12,26 +11,31 @@ import {
 import * as s from './trips.schemas.ts';
 import * as planning from './planning.service.ts';
 import { registerPlanningRoutes } from './planning.routes.ts';
+import { requireTripRole } from './collaborators.service.ts';
+import { registerCollaboratorRoutes } from './collaborators.routes.ts';
+import { registerTripListRoutes, TRIP_LIST } from './trip-list.routes.ts';
 
 const BASE = '/api/v1';
-const trip: ParentDef = { param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible };
+const trip: ParentDef = {
+  param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible,
+  requireWritable: async (trx, id) => void (await requireTripRole(trx, id as number, 'edit')),
+};
 const byCreated = [{ column: 'created_at', desc: false }];
 
 export function registerTripRoutes(app: FastifyInstance): void {
   // Fixed paths (/trips/import, /trips/:trip_id/summary, …) before the generic ones.
   registerPlanningRoutes(app);
+  registerCollaboratorRoutes(app);
+  // Lists and gets say the caller's role on each trip (own or shared): served by trip-list.routes.ts.
+  registerTripListRoutes(app);
 
   registerResource(app, {
     tag: 'trips', noun: 'trip', path: `${BASE}/trips`, repo: tripsRepo, idSchema: bigintId,
     row: s.tripRow, create: s.tripCreate, patch: s.patchOf(s.tripCreate), ownerColumn: 'user_id',
-    list: {
-      orderable: ['start_date', 'end_date', 'name', 'destination', 'budget', 'status', 'created_at', 'updated_at', 'id'],
-      defaultOrder: [{ column: 'start_date', desc: false }],
-      filters: {
-        status: { column: 'status', op: '=', schema: z.enum(['planning', 'booked', 'completed', 'canceled']), description: 'only trips with this status' },
-        from: { column: 'end_date', op: '>=', schema: date, description: 'only trips that end on or after this date' },
-        to: { column: 'start_date', op: '<=', schema: date, description: 'only trips that start on or before this date' },
-      },
+    list: TRIP_LIST, without: ['list', 'get'],
+    hooks: {
+      beforePatch: async (trx, key) => void (await requireTripRole(trx, key[0]!.value as number, 'edit')),
+      beforeDelete: async (trx, key) => void (await requireTripRole(trx, key[0]!.value as number, 'own')),
     },
   });
 

@@ -16,8 +16,15 @@ export interface TestApp {
   config: Config;
 }
 
+/**
+ * The app over `db`. Load shedding on event-loop delay is off unless a test asks for it
+ * (overload.test.ts): building the app blocks the loop for a second or more on a busy machine,
+ * and the stale sample would turn the first requests of a test into 503s.
+ */
 export async function buildTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', ...env });
+  const config = loadConfig({}, {
+    TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env,
+  });
   const tokens = createTokenService(config);
   const app = await buildApp({ config, db, tokens, logger: false });
   await app.ready();
