@@ -157,9 +157,12 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NEW;
     END IF;
-    IF TG_TABLE_NAME = 'trip_collaborators' AND NEW.user_id = v_owner THEN
-        RAISE EXCEPTION 'this user owns the trip, so cannot also be a collaborator'
-            USING ERRCODE = 'P0001', HINT = 'the owner already has every right on the trip';
+    -- Nested: NEW of an invitation has no user_id, and an AND is not guaranteed to short-circuit.
+    IF TG_TABLE_NAME = 'trip_collaborators' THEN
+        IF NEW.user_id = v_owner THEN
+            RAISE EXCEPTION 'this user owns the trip, so cannot also be a collaborator'
+                USING ERRCODE = 'P0001', HINT = 'the owner already has every right on the trip';
+        END IF;
     END IF;
     SELECT (SELECT count(*) FROM public.trip_collaborators c WHERE c.trip_id = NEW.trip_id)
          + (SELECT count(*) FROM public.trip_invitations i WHERE i.trip_id = NEW.trip_id)
