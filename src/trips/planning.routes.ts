@@ -20,22 +20,35 @@ const tags = ['trip planning'];
 const tripParams = z.object({ trip_id: bigintId });
 
 const money = numericOut;
+const currencySubtotal = z.object({
+  currency: z.string(), amount: money.describe('all costs in this currency, in it'),
+  converted: money.describe('the converted part, in the trip\'s currency'), unconverted: money.describe('the part with no rate, in this currency'),
+  costs: z.number().int(), unconverted_costs: z.number().int(),
+});
+export const unconvertedCost = z.object({
+  kind: z.enum(['flight', 'accommodation', 'transportation', 'itinerary_item']), id, currency: z.string(), amount: money,
+  date: z.string().describe('the cost\'s date: no rate on or before it'),
+});
 const summaryRow = z.object({
   trip_id: id, name: z.string(), destination: z.string(), status: z.string(), start_date: z.string(), end_date: z.string(),
   duration_days: z.number().int(), travelers: z.number().int(),
-  currency: z.null().describe('trips have no currency column: amounts are in the trip\'s own unit'),
+  currency: z.string().describe('the trip\'s currency (ISO 4217): every amount here is in it, except by_currency.amount / unconverted and unconverted[].amount'),
   budget: money,
   planned: z.object({ flights: money, accommodations: money, transportation: money, itinerary: money }),
   total: money, remaining: money, over_budget: z.boolean(), budget_used_percent: money.describe('rounded to 2 decimals'),
   per_traveller: money.describe('total / travelers, rounded to 2 decimals'), per_day: money.describe('total / duration_days, rounded to 2 decimals'),
+  complete: z.boolean().describe('every cost was converted; false: the costs in `unconverted` are not in any total'),
+  by_currency: z.array(currencySubtotal), unconverted: z.array(unconvertedCost),
   counts: z.object({ flights: z.number(), accommodations: z.number(), transportation: z.number(), itinerary_items: z.number(), itinerary_items_with_cost: z.number() }),
 });
 const warning = z.object({ type: z.enum(['overlap', 'beyond_trip']), message: z.string(), item_ids: z.array(id) });
 const daysView = z.object({
-  trip_id: id, start_date: z.string(), end_date: z.string(), duration_days: z.number().int(), currency: z.null(),
+  trip_id: id, start_date: z.string(), end_date: z.string(), duration_days: z.number().int(), currency: z.string(),
   next_from_day: z.number().int().nullable().describe('more days follow: ask again with ?from_day=<this>'),
   days: z.array(z.object({
-    day_number: z.number().int(), date: z.string(), beyond_trip: z.boolean(), planned_cost: money,
+    day_number: z.number().int(), date: z.string(), beyond_trip: z.boolean(),
+    planned_cost: money.describe('the day\'s item costs converted into the trip\'s currency'),
+    unconverted: z.array(z.object({ item_id: id, currency: z.string(), amount: money })).describe('item costs of the day with no rate'),
     items: z.array(s.itineraryItemRow), warnings: z.array(warning),
   })),
 });
@@ -46,7 +59,7 @@ const timelineView = z.object({
     start_at: ts, end_at: ts, all_day: z.boolean(), date: z.string().nullable(), end_date: z.string().nullable(),
     day_number: z.number().nullable(), start_time: z.string().nullable(), end_time: z.string().nullable(),
     origin: z.string().nullable(), destination: z.string().nullable(), location: z.string().nullable(),
-    description: z.string().nullable(), price: money.nullable(), status: z.string().nullable(),
+    description: z.string().nullable(), price: money.nullable(), currency: z.string().nullable(), status: z.string().nullable(),
   })),
 });
 const timeZone = z.string().regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/, 'an IANA time zone, e.g. Europe/Paris').default('UTC')

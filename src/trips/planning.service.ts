@@ -9,9 +9,6 @@ import { conflict, DomainError, notFound } from '../domain/errors.ts';
 import * as repo from './planning.repo.ts';
 import { comparisonsRepo, itineraryItemsRepo } from './trips.repo.ts';
 
-/** There is no currency column on trips: amounts are in the trip's own unit. */
-export const CURRENCY = null;
-
 export function summaryOf(t: repo.TripTotalsRow) {
   return {
     trip_id: t.id,
@@ -22,7 +19,7 @@ export function summaryOf(t: repo.TripTotalsRow) {
     end_date: t.end_date,
     duration_days: t.days,
     travelers: t.travelers,
-    currency: CURRENCY,
+    currency: t.currency,
     budget: t.budget,
     planned: {
       flights: t.flights,
@@ -36,6 +33,9 @@ export function summaryOf(t: repo.TripTotalsRow) {
     budget_used_percent: t.budget_used_percent,
     per_traveller: t.per_traveller,
     per_day: t.per_day,
+    complete: t.unconverted.length === 0,
+    by_currency: t.by_currency,
+    unconverted: t.unconverted,
     counts: {
       flights: t.flight_count,
       accommodations: t.accommodation_count,
@@ -110,13 +110,14 @@ export async function tripDays(trx: Tx, tripId: number, fromDay = 1, limit = MAX
     start_date: totals.start_date,
     end_date: totals.end_date,
     duration_days: totals.days,
-    currency: CURRENCY,
+    currency: totals.currency,
     next_from_day: toDay < last ? toDay + 1 : null,
     days: days.map((d) => ({
       day_number: d.day_number,
       date: d.date,
       beyond_trip: d.beyond_trip,
       planned_cost: d.planned_cost,
+      unconverted: d.unconverted,
       items: itemsByDay.get(d.day_number) ?? [],
       warnings: warningsByDay.get(d.day_number) ?? [],
     })),
@@ -150,7 +151,8 @@ export async function beforePatchSavedOption(trx: Tx, key: { column: string; val
 
 // ---- comparisons --------------------------------------------------------------------------------
 
-export const COMPARISON_VERSION = 1;
+/** 2: each trip has its currency, and its totals are converted into it (issue 13). */
+export const COMPARISON_VERSION = 2;
 
 /** comparison_data for the given trips; every trip must be visible to the caller. */
 export async function computeComparison(trx: Tx, tripIds: readonly number[], opts: { allowMissing?: boolean } = {}) {
@@ -166,7 +168,6 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
   return {
     version: COMPARISON_VERSION,
     computed_at: new Date().toISOString(),
-    currency: CURRENCY,
     trip_ids: [...tripIds],
     missing_trip_ids: missing,
     trips: rows.map((t) => ({
@@ -177,6 +178,7 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
       end_date: t.end_date,
       days: t.days,
       travelers: t.travelers,
+      currency: t.currency,
       budget: t.budget,
       total_planned: t.total,
       per_day: t.per_day,
@@ -189,6 +191,9 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
         transportation: t.transportation,
         itinerary: t.itinerary,
       },
+      complete: t.unconverted.length === 0,
+      by_currency: t.by_currency,
+      unconverted: t.unconverted,
       counts: {
         flights: t.flight_count,
         accommodations: t.accommodation_count,
