@@ -14,6 +14,7 @@ import { registerPlanningRoutes } from './planning.routes.ts';
 import { requireTripRole } from './collaborators.service.ts';
 import { registerCollaboratorRoutes } from './collaborators.routes.ts';
 import { registerTripListRoutes, TRIP_LIST } from './trip-list.routes.ts';
+import { registerCurrencyRoutes } from './currency.routes.ts';
 
 const BASE = '/api/v1';
 const trip: ParentDef = {
@@ -28,6 +29,7 @@ export function registerTripRoutes(app: FastifyInstance): void {
   registerCollaboratorRoutes(app);
   // Lists and gets say the caller's role on each trip (own or shared): served by trip-list.routes.ts.
   registerTripListRoutes(app);
+  registerCurrencyRoutes(app);
 
   registerResource(app, {
     tag: 'trips', noun: 'trip', path: `${BASE}/trips`, repo: tripsRepo, idSchema: bigintId,
