@@ -8,7 +8,7 @@ import { bigintId } from '../http/crud.routes.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { notFound } from '../domain/errors.ts';
 import { id, numericOut, ts } from '../http/schemas.ts';
-import { tripCalendar } from './calendar.ts';
+import { sendCalendar, tripCalendar } from './calendar.ts';
 import * as planning from './planning.service.ts';
 import { tripsRepo } from './trips.repo.ts';
 import * as s from './trips.schemas.ts';
@@ -52,7 +52,7 @@ const daysView = z.object({
     items: z.array(s.itineraryItemRow), warnings: z.array(warning),
   })),
 });
-const timelineView = z.object({
+export const timelineView = z.object({
   trip_id: id, time_zone: z.string(),
   entries: z.array(z.object({
     kind: z.enum(['flight', 'accommodation', 'transportation', 'itinerary_item']), id, title: z.string(),
@@ -62,7 +62,7 @@ const timelineView = z.object({
     description: z.string().nullable(), price: money.nullable(), currency: z.string().nullable(), status: z.string().nullable(),
   })),
 });
-const timeZone = z.string().regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/, 'an IANA time zone, e.g. Europe/Paris').default('UTC')
+export const timeZone = z.string().regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/, 'an IANA time zone, e.g. Europe/Paris').default('UTC')
   .describe('IANA zone in which floating local times (itinerary items, stay dates) are placed for ordering; default UTC');
 const imported = z.object({ trip: s.tripRow, counts: z.record(z.string(), z.number()) });
 
@@ -113,11 +113,7 @@ export function registerPlanningRoutes(app: FastifyInstance): void {
       return { trip, entries: (await planning.tripTimeline(trx, trip_id, 'UTC')).entries };
     });
     const body = tripCalendar({ id: trip_id, name: String(trip.name), destination: String(trip.destination) }, entries);
-    return reply
-      .type('text/calendar; charset=utf-8')
-      .header('content-disposition', `attachment; filename="trip-${trip_id}.ics"`)
-      .serializer((p: unknown) => String(p))
-      .send(body);
+    return sendCalendar(reply, `trip-${trip_id}.ics`, body);
   });
 
   app.get(`${BASE}/trips/:trip_id/export`, {

@@ -15,6 +15,7 @@ import { requireTripRole } from './collaborators.service.ts';
 import { registerCollaboratorRoutes } from './collaborators.routes.ts';
 import { registerTripListRoutes, TRIP_LIST } from './trip-list.routes.ts';
 import { registerCurrencyRoutes } from './currency.routes.ts';
+import { registerShareLinkRoutes } from './share-links.routes.ts';
 
 const BASE = '/api/v1';
 const trip: ParentDef = {
@@ -30,6 +31,7 @@ export function registerTripRoutes(app: FastifyInstance): void {
   // Lists and gets say the caller's role on each trip (own or shared): served by trip-list.routes.ts.
   registerTripListRoutes(app);
   registerCurrencyRoutes(app);
+  registerShareLinkRoutes(app);
 
   registerResource(app, {
     tag: 'trips', noun: 'trip', path: `${BASE}/trips`, repo: tripsRepo, idSchema: bigintId,
