@@ -23,13 +23,15 @@ export async function currencyCodes(trx: Tx): Promise<string[]> {
 }
 
 /**
- * Writes rates; a rate for a (base, quote, as_of) that exists replaces it. Returns how many rows
- * were written. The caller bounds the batch.
+ * Writes rates; a rate for a (base, quote, as_of) that exists replaces it, and so does a later one
+ * in the same batch (one statement may not touch a row twice). Returns how many rows were written.
+ * The caller bounds the batch.
  */
 export async function upsertRates(trx: Tx, rates: readonly RateInput[]): Promise<number> {
   if (!rates.length) return 0;
+  const latest = [...new Map(rates.map((x) => [`${x.base}/${x.quote}/${x.as_of}`, x])).values()];
   const r = await trx.insertInto('exchange_rates')
-    .values(rates.map((x) => ({ base: x.base, quote: x.quote, rate: x.rate, as_of: x.as_of, source: x.source ?? null })))
+    .values(latest.map((x) => ({ base: x.base, quote: x.quote, rate: x.rate, as_of: x.as_of, source: x.source ?? null })))
     .onConflict((oc) => oc.columns(['base', 'quote', 'as_of']).doUpdateSet({
       rate: (eb) => eb.ref('excluded.rate'),
       source: (eb) => eb.ref('excluded.source'),
