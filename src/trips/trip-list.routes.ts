@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ColumnOf } from '../db/crud.repo.ts';
 import { notFound } from '../domain/errors.ts';
 import { inTx } from '../http/context.ts';
 import { bigintId } from '../http/crud.routes.ts';
@@ -13,7 +14,7 @@ import { date } from '../http/schemas.ts';
 import { getTrip, listTrips, type TripScope } from './trip-list.repo.ts';
 import { tripRow } from './trips.schemas.ts';
 
-export const TRIP_LIST: ListQueryOptions = {
+export const TRIP_LIST: ListQueryOptions<ColumnOf<'trips'>> = {
   orderable: ['start_date', 'end_date', 'name', 'destination', 'budget', 'status', 'created_at', 'updated_at', 'id'],
   defaultOrder: [{ column: 'start_date', desc: false }],
   filters: {

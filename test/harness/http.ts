@@ -17,9 +17,8 @@ export interface TestApp {
 }
 
 /**
- * The app over `db`. Load shedding on event-loop delay is off unless a test asks for it
- * (overload.test.ts): building the app blocks the loop for a second or more on a busy machine,
- * and the stale sample would turn the first requests of a test into 503s.
+ * The event-loop guard is off unless a test sets it (test/overload.test.ts): on a busy test
+ * machine a lag spike would otherwise answer an unrelated test's request with 503.
  */
 export async function buildTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({}, {
