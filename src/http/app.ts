@@ -21,6 +21,9 @@ import { DbError, translateDbError } from '../db/errors.ts';
 import { migrationStatus } from '../db/migrate.ts';
 import { ANON } from '../db/transaction.ts';
 import { DomainError } from '../domain/errors.ts';
+import { checkApiKey } from '../auth/apikey.ts';
+import { databaseRateLimitStore } from '../auth/rate-limit.store.ts';
+import { acceptEmptyJsonBodies } from './empty-json-body.ts';
 import { registerApiRoutes } from './routes.ts';
 import { bearerChallenge, fromDbError, fromDomainError, HttpError, type ErrorBody } from './errors.ts';
 import type { AppDeps } from './deps.ts';
@@ -42,6 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // Which proxies' X-Forwarded-For to believe for req.ip (the rate limits' key): TRIPSAGE_TRUST_PROXY.
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -56,8 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const origins = config.corsOrigins.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, {
     origin: origins.includes('*') ? true : origins.length ? origins : false,
-    exposedHeaders: ['content-range', 'x-request-id'],
-    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info'],
+    exposedHeaders: ['content-range', 'x-request-id', 'x-total-count', 'link', 'x-supabase-api-version', 'x-sb-error-code'],
+    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info', 'x-supabase-api-version'],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   });
   if (config.maxEventLoopDelayMs > 0) {
@@ -69,7 +74,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     });
   }
-  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => rateLimited(ctx.after) });
+  // Counters in the database: the limit holds across instances (src/auth/rate-limit.store.ts).
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(db), errorResponseBuilder: (_req, ctx) => rateLimited(ctx.after) });
+  acceptEmptyJsonBodies(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -88,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     req.caller = ANON;
-    const auth = req.headers.authorization;
+    const auth = req.headers.authorization ?? (await checkApiKey(req, tokens, config));
     if (auth === undefined) return;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (!m) {
