@@ -26,6 +26,7 @@ function linkHeader(req: FastifyRequest, page: number, perPage: number, total: n
   const at = (p: number) => {
     const q = new URLSearchParams(query);
     q.delete('page');
+    if (q.has('per_page')) q.set('per_page', String(perPage));
     return `<${path}?${new URLSearchParams([['page', String(p)], ...q])}>`;
   };
   return [...(page < last ? [`${at(page + 1)}; rel="next"`] : []), `${at(last)}; rel="last"`].join(', ');
@@ -83,7 +84,7 @@ export function registerAdminRoutes(scope: FastifyInstance): void {
       security,
       summary: 'Delete a user with everything they own, or soft-delete ({should_soft_delete: true}) (service_role)',
       params: idParams,
-      body: z.looseObject({ should_soft_delete: z.boolean().optional() }).optional(),
+      body: z.looseObject({ should_soft_delete: z.boolean().optional() }).nullish(),
       response: { 200: emptyObject },
     },
   }, async (req) => {

@@ -11,24 +11,24 @@ const text = z.string().max(1024);
 
 export const signUpBody = z
   .looseObject({ email: text.optional(), phone: text.optional(), password: text.optional(), data: metadata.nullish() })
-  .optional()
+  .nullish()
   .describe('{email, password, data?}; without email and phone: an anonymous sign-in (when enabled)');
 
 export const tokenBody = z
   .looseObject({ email: text.optional(), phone: text.optional(), password: text.optional(), refresh_token: text.optional() })
-  .optional()
+  .nullish()
   .describe('grant_type=password: {email, password}; grant_type=refresh_token: {refresh_token}');
 
 export const updateUserBody = z
   .looseObject({ email: text.optional(), password: text.optional(), data: metadata.nullish(), nonce: text.optional() })
-  .optional()
+  .nullish()
   .describe('{email?, password?, data?, nonce?}');
 
-export const recoverBody = z.looseObject({ email: text.optional() }).optional().describe('{email}');
+export const recoverBody = z.looseObject({ email: text.optional() }).nullish().describe('{email}');
 
 export const verifyBody = z
   .looseObject({ type: text.optional(), token: text.optional(), token_hash: text.optional(), email: text.optional(), phone: text.optional() })
-  .optional()
+  .nullish()
   .describe('{type: "recovery" | "email_change", token_hash} or {type, email, token}');
 
 export const adminUserBody = z
@@ -40,7 +40,7 @@ export const adminUserBody = z
     user_metadata: metadata.nullish(),
     app_metadata: metadata.nullish(),
   })
-  .optional()
+  .nullish()
   .describe('{email, password?, email_confirm?, user_metadata?, app_metadata?}');
 
 export const redirectQuery = z.looseObject({ redirect_to: z.string().max(2048).optional() });
