@@ -9,6 +9,7 @@ import { AuthApiError, AuthSessionMissingError, AuthWeakPasswordError, type Auth
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type Handle } from './harness/backends.ts';
 import { lastMailTo } from './harness/auth.ts';
+import { tripsage } from './harness/cli.ts';
 import { startSupabaseTarget, type SupabaseTarget } from './harness/supabase.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -35,6 +36,15 @@ for (const backend of testBackends()) {
       await target?.stop();
       await handle?.db.close();
       await handle?.drop();
+    });
+
+    it('tripsage serve prints the project URL and the anon key, the key `tripsage token --role anon` prints', async () => {
+      expect(target.server.output()).toContain(`createClient('${target.url}', anon key)`);
+      const printed = await tripsage([...target.cli.args, 'token', '--role', 'anon'], target.cli.env);
+      expect(printed.code, printed.stderr).toBe(0);
+      expect(printed.stdout.trim()).toBe(target.anonKey);
+      const settings = await fetch(`${target.url}/auth/v1/settings`, { headers: { apikey: target.anonKey } });
+      expect(settings.status).toBe(200);
     });
 
     it('sign-up, sign-in, getUser, refreshSession, updateUser and signOut, with their events', async () => {

@@ -19,6 +19,8 @@ export interface SupabaseTarget {
   anonKey: string;
   serviceKey: string;
   outbox: string;
+  /** The global flags and environment that point the CLI at this server's data and secret. */
+  cli: { args: string[]; env: Record<string, string> };
   client(key?: string): SupabaseClient;
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startSupabaseTarget(backend: Backend, handle?: Handle, env
     anonKey,
     serviceKey,
     outbox,
+    cli: backend === 'postgres' ? { args: ['--database-url', handle!.url!], env: { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET } } : { args: ['--data-dir', dataDir], env: {} },
     client: (key = anonKey) =>
       createClient(server.url, key, {
         auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
