@@ -36,14 +36,10 @@ export interface AuthApp extends TestApp {
   refresh(refreshToken: string): Promise<Response>;
 }
 
-/**
- * The app with an outbox of its own, every request speaking GoTrue's 2024-01-01 API version. The
- * event-loop overload check is off: PGlite's first runs of the auth functions block the loop long
- * enough, on a loaded machine, to trip it (the overload suite tests that check).
- */
+/** The app with an outbox of its own, every request speaking GoTrue's 2024-01-01 API version. */
 export async function buildAuthApp(db: Database, env: Record<string, string> = {}): Promise<AuthApp> {
   const outbox = mkdtempSync(join(tmpdir(), 'tripsage-outbox-'));
-  const t = await buildTestApp(db, { TRIPSAGE_MAIL_OUTBOX: outbox, TRIPSAGE_AUTH_EMAIL_INTERVAL: '0', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
+  const t = await buildTestApp(db, { TRIPSAGE_MAIL_OUTBOX: outbox, TRIPSAGE_AUTH_EMAIL_INTERVAL: '0', ...env });
   const inject = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
     t.app.inject({ method, url, payload: payload as object, headers: { ...V2024, ...headers } }) as Promise<Response>;
   const ok = async (r: Response): Promise<Session> => {
