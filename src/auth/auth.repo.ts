@@ -36,9 +36,13 @@ const NOW = sql`now()` as never;
 const jsonb = (value: unknown) => jsonbParam<Json>(value);
 /** The pending email change GoTrue shows as `new_email`. */
 const pendingEmailChange = (trx: Tx, userId: string) =>
-  sql<{ new_email: string; email_change_sent_at: string }>`
-    SELECT relates_to AS new_email, created_at AS email_change_sent_at FROM tripsage.auth_one_time_tokens
-     WHERE user_id = ${userId} AND token_type = 'email_change' AND expires_at > now()`.execute(trx);
+  trx
+    .selectFrom('tripsage.auth_one_time_tokens')
+    .select(['relates_to as new_email', 'created_at as email_change_sent_at'])
+    .where('user_id', '=', userId)
+    .where('token_type', '=', 'email_change')
+    .where('expires_at', '>', NOW)
+    .executeTakeFirst();
 
 // ---- auth.users -------------------------------------------------------------------------------
 
@@ -56,8 +60,7 @@ export async function findUserByEmail(trx: Tx, email: string): Promise<AuthUserR
 export async function findUserById(trx: Tx, id: string): Promise<AuthUserRow | undefined> {
   const row = await trx.selectFrom('auth.users').select(USER_COLUMNS).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) return undefined;
-  const pending = (await pendingEmailChange(trx, id)).rows[0];
-  return { ...asRow(row), ...pending };
+  return { ...asRow(row), ...(await pendingEmailChange(trx, id)) };
 }
 
 export interface NewUser {
@@ -99,18 +102,21 @@ export interface AdminChanges {
 
 /** An operator's change (admin API): applied at once; metadata merged as GoTrue merges it. */
 export async function adminUpdateUser(trx: Tx, id: string, c: AdminChanges): Promise<void> {
-  const merged = (column: 'raw_user_meta_data' | 'raw_app_meta_data', patch: Record<string, unknown> | undefined) =>
-    patch === undefined ? sql.ref(column) : sql`tripsage_auth.merge_metadata(${sql.ref(column)}, ${jsonb(patch)})`;
-  await sql`
-    UPDATE auth.users SET
-      updated_at = now(),
-      email = coalesce(${c.email ?? null}::text, email),
-      email_confirmed_at = CASE WHEN ${c.confirmEmail === true} THEN coalesce(email_confirmed_at, now()) ELSE email_confirmed_at END,
-      is_anonymous = is_anonymous AND ${c.email === undefined},
-      encrypted_password = coalesce(${c.encryptedPassword ?? null}::text, encrypted_password),
-      raw_user_meta_data = ${merged('raw_user_meta_data', c.userMetadata)},
-      raw_app_meta_data = ${merged('raw_app_meta_data', c.appMetadata)}
-     WHERE id = ${id} AND deleted_at IS NULL`.execute(trx);
+  const merged = (column: 'raw_user_meta_data' | 'raw_app_meta_data', patch: Record<string, unknown>) =>
+    sql<Json>`tripsage_auth.merge_metadata(${sql.ref(column)}, ${jsonb(patch)})`;
+  await trx
+    .updateTable('auth.users')
+    .set({
+      updated_at: NOW,
+      ...(c.email !== undefined ? { email: c.email, is_anonymous: false } : {}),
+      ...(c.confirmEmail ? { email_confirmed_at: sql<string>`coalesce(email_confirmed_at, now())` } : {}),
+      ...(c.encryptedPassword !== undefined ? { encrypted_password: c.encryptedPassword } : {}),
+      ...(c.userMetadata !== undefined ? { raw_user_meta_data: merged('raw_user_meta_data', c.userMetadata) } : {}),
+      ...(c.appMetadata !== undefined ? { raw_app_meta_data: merged('raw_app_meta_data', c.appMetadata) } : {}),
+    })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .execute();
 }
 
 /** Deletes an identity and, by cascade and trigger, everything it owns. */
@@ -121,11 +127,14 @@ export async function deleteUser(trx: Tx, id: string): Promise<boolean> {
 
 /** GoTrue's soft delete: the row stays (its data too), but the identity can never sign in again. */
 export async function softDeleteUser(trx: Tx, id: string): Promise<boolean> {
-  const r = await sql`
-    UPDATE auth.users SET deleted_at = now(), updated_at = now(), encrypted_password = NULL,
-           email = 'deleted-' || id::text || '@deleted.invalid'
-     WHERE id = ${id} AND deleted_at IS NULL`.execute(trx);
-  return Number(r.numAffectedRows ?? 0) > 0;
+  const r = await trx
+    .updateTable('auth.users')
+    // The address is freed for a new sign-up (it is unique); the row keeps the user's data.
+    .set({ deleted_at: NOW, updated_at: NOW, encrypted_password: null, email: sql<string>`'deleted-' || id::text || '@deleted.invalid'` })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 export interface UserPage {
@@ -157,21 +166,30 @@ export interface SessionRow {
  * refresh token (hashed) is started.
  */
 export async function startPasswordSession(trx: Tx, userId: string, verifiedHash: string, refreshHash: string): Promise<SessionRow | undefined> {
-  const locked = await sql`
-    SELECT 1 FROM auth.users WHERE id = ${userId} AND deleted_at IS NULL AND encrypted_password = ${verifiedHash} FOR UPDATE`.execute(trx);
-  if (locked.rows.length === 0) return undefined;
+  const locked = await trx
+    .selectFrom('auth.users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .where('encrypted_password', '=', verifiedHash)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!locked) return undefined;
   return startSession(trx, userId, 'password', refreshHash);
 }
 
 export async function startSession(trx: Tx, userId: string, method: SessionMethod, refreshHash: string): Promise<SessionRow> {
   const started = await sql<{ id: string }>`SELECT tripsage_auth.start_session(${userId}, ${method}, ${refreshHash}) AS id`.execute(trx);
-  const r = await sql<SessionRow>`SELECT id, method, created_at FROM tripsage.auth_sessions WHERE id = ${started.rows[0]!.id}`.execute(trx);
-  return r.rows[0]!;
+  const row = await trx.selectFrom('tripsage.auth_sessions').select(['id', 'method', 'created_at']).where('id', '=', started.rows[0]!.id).executeTakeFirstOrThrow();
+  return row as SessionRow;
 }
 
 /** Revokes every live session of a user (an operator's password change or deletion). */
 export async function revokeUserSessions(trx: Tx, userId: string, reason: 'password_change' | 'admin'): Promise<void> {
-  await sql`
-    UPDATE tripsage.auth_sessions SET revoked_at = now(), revoked_reason = ${reason}
-     WHERE user_id = ${userId} AND revoked_at IS NULL`.execute(trx);
+  await trx
+    .updateTable('tripsage.auth_sessions')
+    .set({ revoked_at: NOW, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
