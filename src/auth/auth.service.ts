@@ -67,12 +67,11 @@ export function createAuthService(deps: AuthServiceDeps) {
   // Derive the throwaway hash now, so the first unknown-email sign-in costs what later ones do.
   if (tokens.mode === 'local') void dummyVerify('warm-up').catch(() => {});
 
-  async function openSession(asService: RunTx, userId: string, method: 'password' | 'anonymous', verifiedHash?: string): Promise<AuthSession | undefined> {
+  /** A session for a verified password, if the identity still has the hash that was verified. */
+  async function openPasswordSession(asService: RunTx, userId: string, verifiedHash: string): Promise<AuthSession | undefined> {
     const refresh = newRefreshToken();
     const started = await asService(async (trx) => {
-      const session = verifiedHash
-        ? await repo.startPasswordSession(trx, userId, verifiedHash, sha256(refresh))
-        : await repo.startSession(trx, userId, method, sha256(refresh));
+      const session = await repo.startPasswordSession(trx, userId, verifiedHash, sha256(refresh));
       return session && { session, row: (await repo.findUserById(trx, userId))! };
     });
     return started && sessionResponse(deps, toAuthUser(started.row), started.session, refresh);
@@ -131,7 +130,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const ok = hash && password ? await verifyPassword(password, hash) : await dummyVerify(password ?? '');
       if (!found || !hash || !ok) throw invalidCredentials();
       if (!found.email_confirmed_at) throw emailNotConfirmed();
-      const session = await openSession(asService, found.id, 'password', hash);
+      const session = await openPasswordSession(asService, found.id, hash);
       if (!session) throw invalidCredentials();
       return session;
     },
