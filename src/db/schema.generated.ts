@@ -309,9 +309,25 @@ export interface Trips {
   user_id: string;
 }
 
+export interface TripsageAuthOneTimeTokens {
+  created_at: Generated<Timestamptz>;
+  expires_at: Timestamptz;
+  relates_to: string;
+  token_hash: string;
+  token_type: string;
+  user_id: string;
+}
+
+export interface TripsageAuthRateLimits {
+  bucket: string;
+  hits: number;
+  window_end: Timestamptz;
+}
+
 export interface TripsageAuthSessions {
   created_at: Generated<Timestamptz>;
   id: Generated<string>;
+  method: Generated<string>;
   refreshed_at: Timestamptz | null;
   revoked_at: Timestamptz | null;
   revoked_reason: string | null;
@@ -400,6 +416,8 @@ export interface DB {
   trip_notes: TripNotes;
   trip_share_links: TripShareLinks;
   trips: Trips;
+  "tripsage.auth_one_time_tokens": TripsageAuthOneTimeTokens;
+  "tripsage.auth_rate_limits": TripsageAuthRateLimits;
   "tripsage.auth_sessions": TripsageAuthSessions;
   "tripsage.collection_limits": TripsageCollectionLimits;
   "tripsage.job_runs": TripsageJobRuns;
