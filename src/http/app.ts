@@ -22,6 +22,7 @@ import { migrationStatus } from '../db/migrate.ts';
 import { ANON } from '../db/transaction.ts';
 import { DomainError } from '../domain/errors.ts';
 import { registerApiRoutes } from './routes.ts';
+import { registerWebApp } from './static.ts';
 import { bearerChallenge, fromDbError, fromDomainError, HttpError, type ErrorBody } from './errors.ts';
 import type { AppDeps } from './deps.ts';
 import './context.ts';
@@ -112,7 +113,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const body: ErrorBody & { request_id: string } = { code: e.code, message: e.message, details: e.details, hint: e.hint, request_id: req.id };
     return reply.status(e.status).type('application/json').send(JSON.stringify(body));
   });
+  // The web app at `/` (when built); its fallback answers the app's own paths with index.html.
+  const spaFallback = await registerWebApp(app, deps.webDir);
   app.setNotFoundHandler((req, reply) => {
+    const page = spaFallback?.(req, reply);
+    if (page) return page;
     const body = { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: null, hint: 'see /docs for the routes', request_id: req.id };
     return reply.status(404).type('application/json').send(JSON.stringify(body));
   });
