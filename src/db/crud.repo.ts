@@ -8,11 +8,14 @@ import { sql, type RawBuilder } from 'kysely';
 import { JSON_COLUMNS } from './schema.ts';
 import type { Tx } from './transaction.ts';
 
-export type FilterOp = '=' | '>' | '>=' | '<' | '<=';
+/** `contains`: the column (or any of `or`) contains the text, case-insensitively (ILIKE). */
+export type FilterOp = '=' | '>' | '>=' | '<' | '<=' | 'contains';
 export interface Filter {
   column: string;
   op: FilterOp;
   value: unknown;
+  /** For `contains`: further columns, any of which may match. */
+  or?: readonly string[];
 }
 export interface OrderBy {
   column: string;
@@ -32,7 +35,17 @@ export type Row = Record<string, unknown>;
 type AnyTx = any;
 
 function applyWhere(q: AnyTx, where: Filter[]): AnyTx {
-  return where.reduce((acc, f) => acc.where(f.column, f.op, f.value), q);
+  return where.reduce((acc, f) => {
+    if (f.op !== 'contains') return acc.where(f.column, f.op, f.value);
+    const pattern = containsPattern(String(f.value));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return acc.where((eb: any) => eb.or([f.column, ...(f.or ?? [])].map((c) => eb(c, 'ilike', pattern))));
+  }, q);
+}
+
+/** An ILIKE pattern matching the text anywhere: its own %, _ and \ match only themselves. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
 /**

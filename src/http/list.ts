@@ -10,6 +10,8 @@ import { HttpError } from './errors.ts';
 
 export interface FilterDef {
   column: string;
+  /** For `contains`: further columns, any of which may match. */
+  or?: readonly string[];
   op: FilterOp;
   schema: z.ZodType;
   description: string;
@@ -66,7 +68,7 @@ export function listParamsOf(req: FastifyRequest, opts: ListQueryOptions, scope:
   const q = req.query as Record<string, unknown>;
   const where = [...scope];
   for (const [name, f] of Object.entries(opts.filters ?? {})) {
-    if (q[name] !== undefined) where.push({ column: f.column, op: f.op, value: q[name] });
+    if (q[name] !== undefined) where.push({ column: f.column, op: f.op, value: q[name], ...(f.or ? { or: f.or } : {}) });
   }
   return {
     where,
