@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'web/test/**/*.test.ts'],
     globalSetup: ['test/harness/global-setup.ts'],
     // Each file opens its own clone of a migrated template (PGlite instances are heavy): two
     // workers on a 2-core machine.

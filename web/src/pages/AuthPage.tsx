@@ -7,6 +7,7 @@ import { api } from '../api/client.ts';
 import { PageTitle } from '../app/Layout.tsx';
 import { useSession } from '../app/session.tsx';
 import { ErrorNotice } from '../components/Status.tsx';
+import { safeNext } from '../lib/navigation.ts';
 
 export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const { session, endedBecause } = useSession();
@@ -72,9 +73,4 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       </p>
     </section>
   );
-}
-
-/** Only same-app paths: never an open redirect. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/trips';
 }

@@ -11,7 +11,8 @@ import { PageTitle } from '../../app/Layout.tsx';
 import { keys } from '../../app/queries.ts';
 import { ErrorNotice, QueryState } from '../../components/Status.tsx';
 import { longDate } from '../../lib/datetime.ts';
-import { filenameOf, saveBlob } from '../../lib/download.ts';
+import { saveBlob } from '../../components/saveBlob.ts';
+import { filenameOf } from '../../lib/download.ts';
 
 export const TRIP_TABS = [
   ['', 'Overview'],
