@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'web/test/**/*.test.ts'],
-    globalSetup: ['test/harness/global-setup.ts'],
+    globalSetup: ['test/harness/global-setup.ts', 'test/web/global-setup.ts'],
     // Each file opens its own clone of a migrated template (PGlite instances are heavy): two
     // workers on a 2-core machine.
     pool: 'forks',
