@@ -32,7 +32,8 @@ describe('serving the web app', () => {
   let app: App;
   beforeAll(async () => {
     h = await testBackends()[0]!.clone();
-    const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET });
+    // No event-loop guard (as buildTestApp): a busy machine must not answer 503 here.
+    const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' });
     app = await buildApp({ config, db: h.db, tokens: createTokenService(config), logger: false, webDir: standInBuild() });
   });
   afterAll(async () => {

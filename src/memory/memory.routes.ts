@@ -18,6 +18,7 @@ import { loadKeyRing, type KeyRing } from '../keys/crypto.ts';
 import { userKeyEmbedder, userProviderKey } from './byok.ts';
 import { createEmbedder, EMBEDDING_DIM, embedderConfigFromEnv, type Embedder } from './embedders.ts';
 import { relationExists } from '../db/catalog.ts';
+import type { ColumnOf } from '../db/crud.repo.ts';
 import { deleteAllMemories, getMemory, memoryTable, type MemoryRow } from './memory.repo.ts';
 import {
   applyPatch, prepareMemories, preparePatch, prepareSearch, runSearch, storeMemories,
@@ -58,7 +59,7 @@ const searchBody = z
   })
   .refine((b) => (b.query === undefined) !== (b.embedding === undefined), { message: 'send exactly one of query or embedding' });
 
-const list: ListQueryOptions = {
+const list: ListQueryOptions<ColumnOf<'memory_embeddings'>> = {
   orderable: ['created_at', 'updated_at', 'content_type', 'id'],
   defaultOrder: [{ column: 'created_at', desc: true }],
   filters: { content_type: { column: 'content_type', op: '=', schema: text(100), description: 'only memories of this type' } },
