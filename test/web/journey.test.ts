@@ -21,7 +21,7 @@ describeInBrowser('the web planner: a traveller\'s journey', () => {
     server = await startServer();
     alice = await browser();
     page = alice.page;
-  }, 180_000);
+  }, 900_000);
   afterAll(async () => {
     await alice?.close();
     await server?.stop();

@@ -51,7 +51,7 @@ describeInBrowser('the web planner: every page, accessible, at 375 px and by key
   let tripId = '';
   beforeAll(async () => {
     server = await startServer({ demo: true });
-  }, 300_000);
+  }, 900_000);
   afterAll(async () => {
     await server?.stop();
   });
