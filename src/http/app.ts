@@ -28,6 +28,7 @@ import { MAX_JSON_DEPTH, registerJsonBodyParser } from './body.ts';
 import { trackRouteMethods } from './methods.ts';
 import { openapiTransforms } from './openapi.ts';
 import { MAX_PATH_PARAM } from './schemas.ts';
+import { registerWebApp } from './static.ts';
 import { bearerChallenge, fromDbError, fromDomainError, HttpError, type ErrorBody } from './errors.ts';
 import type { AppDeps } from './deps.ts';
 import './context.ts';
@@ -136,7 +137,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     if (e.status >= 500) req.log.error({ err: error }, 'request failed');
     return sendError(req, reply, e);
   });
+  // The web app at `/` (when built); its fallback answers the app's own paths with index.html.
+  const spaFallback = await registerWebApp(app, deps.webDir);
   app.setNotFoundHandler((req, reply) => {
+    const page = spaFallback?.(req, reply);
+    if (page) return page;
     const path = req.url.split('?')[0];
     const allow = methods.allowed(req.url);
     if (allow.length) {

@@ -5,7 +5,7 @@
  * still filters every row.
  */
 import { sql } from 'kysely';
-import type { ListParams, Row } from '../db/crud.repo.ts';
+import { applyWhere, type ListParams, type Row } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { TripRole } from './collaborators.repo.ts';
 import { TRIP_COLUMNS } from './trips.repo.ts';
@@ -31,9 +31,8 @@ const tripColumns = TRIP_COLUMNS.map((c) => `t.${c}`);
 
 export async function listTrips(trx: Tx, p: ListParams, scope: TripScope): Promise<{ rows: Row[]; total?: number }> {
   const base = (): AnyQuery => {
-    let q: AnyQuery = (trx as AnyQuery).selectFrom('trips as t').innerJoin(memberships(trx, scope).as('m'), 'm.trip_id', 't.id');
-    for (const f of p.where) q = q.where(`t.${f.column}`, f.op, f.value);
-    return q;
+    const q: AnyQuery = (trx as AnyQuery).selectFrom('trips as t').innerJoin(memberships(trx, scope).as('m'), 'm.trip_id', 't.id');
+    return applyWhere(q, p.where, 't');
   };
   let q = base().select([...tripColumns, 'm.role']);
   for (const o of p.order) q = q.orderBy(`t.${o.column}`, o.desc ? 'desc' : 'asc');

@@ -21,6 +21,10 @@ export const TRIP_LIST: ListQueryOptions<ColumnOf<'trips'>> = {
     status: { column: 'status', op: '=', schema: z.enum(['planning', 'booked', 'completed', 'canceled']), description: 'only trips with this status' },
     from: { column: 'end_date', op: '>=', schema: date, description: 'only trips that end on or after this date' },
     to: { column: 'start_date', op: '<=', schema: date, description: 'only trips that start on or before this date' },
+    q: {
+      column: 'name', or: ['destination'], op: 'contains', schema: z.string().trim().min(1).max(200),
+      description: 'only trips whose name or destination contains this text (case-insensitive)',
+    },
   },
 };
 
