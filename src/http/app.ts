@@ -20,6 +20,9 @@ import { DbError, translateDbError } from '../db/errors.ts';
 import { migrationStatus } from '../db/migrate.ts';
 import { ANON } from '../db/transaction.ts';
 import { DomainError } from '../domain/errors.ts';
+import { checkApiKey } from '../auth/apikey.ts';
+import { databaseRateLimitStore } from '../auth/rate-limit.store.ts';
+import { acceptEmptyJsonBodies } from './empty-json-body.ts';
 import { registerApiRoutes } from './routes.ts';
 import { MAX_JSON_DEPTH, registerJsonBodyParser } from './body.ts';
 import { trackRouteMethods } from './methods.ts';
@@ -54,6 +57,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routerOptions: { maxParamLength: MAX_PARAM_BYTES },
     // A malformed URL or an over-long path parameter: our error shape, not Fastify's.
     frameworkErrors: (error, req, reply) => sendError(req, reply, frameworkError(error)),
+    // Which proxies' X-Forwarded-For to believe for req.ip (the rate limits' key): TRIPSAGE_TRUST_PROXY.
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   const methods = trackRouteMethods(app, MAX_PARAM_BYTES);
   registerJsonBodyParser(app);
@@ -70,8 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const origins = config.corsOrigins.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, {
     origin: origins.includes('*') ? true : origins.length ? origins : false,
-    exposedHeaders: ['content-range', 'x-request-id'],
-    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info'],
+    exposedHeaders: ['content-range', 'x-request-id', 'x-total-count', 'link', 'x-supabase-api-version', 'x-sb-error-code'],
+    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info', 'x-supabase-api-version'],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   });
   if (config.maxEventLoopDelayMs > 0) {
@@ -83,7 +88,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     });
   }
-  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => rateLimited(ctx.after) });
+  // Counters in the database: the limit holds across instances (src/auth/rate-limit.store.ts).
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(db), errorResponseBuilder: (_req, ctx) => rateLimited(ctx.after) });
+  acceptEmptyJsonBodies(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -102,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     req.caller = ANON;
-    const auth = req.headers.authorization;
+    const auth = req.headers.authorization ?? (await checkApiKey(req, tokens, config));
     if (auth === undefined) return;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (!m) {

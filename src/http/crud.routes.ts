@@ -18,6 +18,12 @@ export interface ParentDef<C extends string = string> {
   noun: string;
   schema: z.ZodType;
   visible(trx: Tx, id: unknown): Promise<boolean>;
+  /**
+   * Before a write under the parent (create, patch, delete): throws when the caller may not write
+   * there (not_found when they cannot see it, forbidden when they may only read it). RLS decides
+   * anyway; this gives the caller the precise answer.
+   */
+  requireWritable?(trx: Tx, id: unknown): Promise<void>;
 }
 
 /** A plain resource over table `T`: its columns below are checked against the generated schema. */
@@ -40,12 +46,13 @@ export interface ResourceDef<T extends TableName, C extends ColumnOf<T>> {
   /** Column set to the caller's user id on create (never taken from the body). */
   ownerColumn?: ColumnOf<T>;
   list: ListQueryOptions<ColumnOf<T>>;
-  /** Leave out routes a resource does not have (e.g. search history has no PATCH). */
-  without?: ReadonlyArray<'get' | 'patch' | 'delete'>;
+  /** Leave out routes a resource does not have (e.g. search history has no PATCH), or serves itself. */
+  without?: ReadonlyArray<'list' | 'get' | 'patch' | 'delete'>;
   hooks?: {
     /** Validates or completes a row before insert (runs in the request's transaction). */
     beforeCreate?(trx: Tx, values: Row, req: FastifyRequest): Promise<void>;
     beforePatch?(trx: Tx, key: Filter[], values: Row, req: FastifyRequest): Promise<void>;
+    beforeDelete?(trx: Tx, key: Filter[], req: FastifyRequest): Promise<void>;
     afterWrite?(trx: Tx, row: Row, req: FastifyRequest): Promise<void>;
   };
 }
@@ -87,8 +94,12 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
   const requireParent = async (trx: Tx, p: Record<string, unknown>) => {
     if (parent && !(await parent.visible(trx, p[parent.param]))) throw notFound(parent.noun);
   };
+  const requireWritableParent = async (trx: Tx, p: Record<string, unknown>) => {
+    if (parent?.requireWritable) await parent.requireWritable(trx, p[parent.param]);
+    else await requireParent(trx, p);
+  };
 
-  app.get(def.path, {
+  if (!def.without?.includes('list')) app.get(def.path, {
     schema: { tags, security, operationId: `list${pluralName(name)}`, summary: `List ${def.noun}s`, params, querystring: listQuery(def.list), response: { 200: z.array(def.row) } },
   }, async (req, reply) => {
     const p = req.params as Record<string, unknown>;
@@ -108,7 +119,7 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
     if (parent) values[parent.column] = p[parent.param];
     if (def.ownerColumn) values[def.ownerColumn] = userIdOf(req);
     const row = await inTx(req, async (trx) => {
-      await requireParent(trx, p);
+      await requireWritableParent(trx, p);
       await def.hooks?.beforeCreate?.(trx, values, req);
       const created = await def.repo.insert(trx, values);
       await def.hooks?.afterWrite?.(trx, created, req);
@@ -133,8 +144,10 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
     }, async (req) => {
       const values: Row = { ...(req.body as Row) };
       if (!Object.keys(values).length) throw nothingToUpdate();
-      const key = keyOf(req.params as Record<string, unknown>);
+      const p = req.params as Record<string, unknown>;
+      const key = keyOf(p);
       const row = await inTx(req, async (trx) => {
+        if (parent?.requireWritable) await parent.requireWritable(trx, p[parent.param]);
         await def.hooks?.beforePatch?.(trx, key, values, req);
         const updated = await def.repo.update(trx, key, values);
         if (updated) await def.hooks?.afterWrite?.(trx, updated, req);
@@ -149,7 +162,13 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
   app.delete(`${def.path}/:id`, {
     schema: { tags, security, operationId: `delete${name}`, summary: `Delete a ${def.noun}`, params: itemParams, response: { 204: noContent } },
   }, async (req, reply) => {
-    const gone = await inTx(req, (trx) => def.repo.remove(trx, keyOf(req.params as Record<string, unknown>)));
+    const p = req.params as Record<string, unknown>;
+    const key = keyOf(p);
+    const gone = await inTx(req, async (trx) => {
+      if (parent?.requireWritable) await parent.requireWritable(trx, p[parent.param]);
+      await def.hooks?.beforeDelete?.(trx, key, req);
+      return def.repo.remove(trx, key);
+    });
     if (!gone) throw notFound(def.noun);
     return reply.status(204).send();
   });

@@ -10,9 +10,6 @@ import { itemOverlaps, overlapGroups, type ItemOverlaps, type TimedItem } from '
 import * as repo from './planning.repo.ts';
 import { comparisonsRepo, itineraryItemsRepo } from './trips.repo.ts';
 
-/** There is no currency column on trips: amounts are in the trip's own unit. */
-export const CURRENCY = null;
-
 export function summaryOf(t: repo.TripTotalsRow) {
   return {
     trip_id: t.id,
@@ -23,7 +20,7 @@ export function summaryOf(t: repo.TripTotalsRow) {
     end_date: t.end_date,
     duration_days: t.days,
     travelers: t.travelers,
-    currency: CURRENCY,
+    currency: t.currency,
     budget: t.budget,
     planned: {
       flights: t.flights,
@@ -37,6 +34,9 @@ export function summaryOf(t: repo.TripTotalsRow) {
     budget_used_percent: t.budget_used_percent,
     per_traveller: t.per_traveller,
     per_day: t.per_day,
+    complete: t.unconverted.length === 0,
+    by_currency: t.by_currency,
+    unconverted: t.unconverted,
     counts: {
       flights: t.flight_count,
       accommodations: t.accommodation_count,
@@ -114,7 +114,7 @@ export async function tripDays(trx: Tx, tripId: number, fromDay = 1, limit = MAX
     start_date: totals.start_date,
     end_date: totals.end_date,
     duration_days: totals.days,
-    currency: CURRENCY,
+    currency: totals.currency,
     next_from_day: toDay < last ? toDay + 1 : null,
     days: days.map((d) => {
       const dayItems = itemsByDay.get(d.day_number) ?? [];
@@ -133,6 +133,7 @@ export async function tripDays(trx: Tx, tripId: number, fromDay = 1, limit = MAX
         date: d.date,
         beyond_trip: d.beyond_trip,
         planned_cost: d.planned_cost,
+        unconverted: d.unconverted,
         items: dayItems.map((i) => ({ ...i, overlaps: overlaps.get(i.id as number) ?? NO_OVERLAPS })),
         warnings,
       };
@@ -169,7 +170,8 @@ export async function beforePatchSavedOption(trx: Tx, key: { column: string; val
 
 // ---- comparisons --------------------------------------------------------------------------------
 
-export const COMPARISON_VERSION = 1;
+/** 2: each trip has its currency, and its totals are converted into it (issue 13). */
+export const COMPARISON_VERSION = 2;
 
 /** comparison_data for the given trips; every trip must be visible to the caller. */
 export async function computeComparison(trx: Tx, tripIds: readonly number[], opts: { allowMissing?: boolean } = {}) {
@@ -185,7 +187,6 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
   return {
     version: COMPARISON_VERSION,
     computed_at: new Date().toISOString(),
-    currency: CURRENCY,
     trip_ids: [...tripIds],
     missing_trip_ids: missing,
     trips: rows.map((t) => ({
@@ -196,6 +197,7 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
       end_date: t.end_date,
       days: t.days,
       travelers: t.travelers,
+      currency: t.currency,
       budget: t.budget,
       total_planned: t.total,
       per_day: t.per_day,
@@ -208,6 +210,9 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
         transportation: t.transportation,
         itinerary: t.itinerary,
       },
+      complete: t.unconverted.length === 0,
+      by_currency: t.by_currency,
+      unconverted: t.unconverted,
       counts: {
         flights: t.flight_count,
         accommodations: t.accommodation_count,
