@@ -854,16 +854,20 @@ describeEachBackend('HTTP API', (ctx) => {
         expect(paths, p).toContain(p);
       }
       expect(paths).not.toContain('/health');
-      const post = doc.paths['/api/v1/trips']!.post as { requestBody: { content: Record<string, { schema: Json }> } };
-      const schema = post.requestBody.content['application/json']!.schema as { properties: Json; required: string[]; additionalProperties: unknown };
+      // Request bodies are named components (test/openapi.test.ts): follow the $ref.
+      const body = (op: Json): { properties: Json; required: string[]; additionalProperties: unknown } => {
+        const s = (op as { requestBody: { content: Record<string, { schema: Json }> } }).requestBody.content['application/json']!.schema;
+        const named = (doc.components as { schemas: Record<string, Json> }).schemas;
+        return (typeof s.$ref === 'string' ? named[s.$ref.replace('#/components/schemas/', '')] : s) as never;
+      };
+      const schema = body(doc.paths['/api/v1/trips']!.post!);
       expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'start_date', 'end_date', 'destination', 'budget', 'travelers']));
       expect(schema.required).toEqual(expect.arrayContaining(['name', 'start_date', 'end_date', 'destination', 'budget']));
       expect(schema.additionalProperties).toBe(false);
-      const flightPost = doc.paths['/api/v1/trips/{trip_id}/flights']!.post as { requestBody: { content: Record<string, { schema: { properties: Json } }> }; parameters: Json[] };
-      expect(Object.keys(flightPost.requestBody.content['application/json']!.schema.properties)).toContain('departure_time');
+      const flightPost = doc.paths['/api/v1/trips/{trip_id}/flights']!.post as { parameters: Json[] };
+      expect(Object.keys(body(flightPost).properties)).toContain('departure_time');
       expect(flightPost.parameters.some((p) => p.name === 'trip_id' && p.in === 'path')).toBe(true);
-      const keyPost = doc.paths['/api/v1/api-keys']!.post as { requestBody: { content: Record<string, { schema: { properties: Json } }> } };
-      expect(Object.keys(keyPost.requestBody.content['application/json']!.schema.properties)).toContain('value');
+      expect(Object.keys(body(doc.paths['/api/v1/api-keys']!.post!).properties)).toContain('value');
       const list = doc.paths['/api/v1/trips']!.get as { parameters: Json[] };
       expect(list.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['limit', 'offset', 'order', 'status', 'from', 'to']));
       expect(JSON.stringify(doc.components)).toContain('bearer');
