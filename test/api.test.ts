@@ -94,6 +94,8 @@ interface ResourceSpec {
   has: { get: boolean; patch: boolean; delete: boolean };
   /** Parent in the path (trip_id / session_id), to test a bad and a missing parent. */
   parent?: 'trip' | 'session';
+  /** Fields reads add to the written row (a trip's list and get say the caller's role). */
+  onRead?: Json;
 }
 
 interface World {
@@ -114,6 +116,7 @@ const tripBody = (over: Json = {}): Json => ({
 const RESOURCES: ResourceSpec[] = [
   {
     name: 'trips',
+    onRead: { role: 'owner' },
     collection: () => '/api/v1/trips',
     create: tripBody({ travelers: 2, trip_type: 'family', flexibility: { days: 2 }, description: 'first' }),
     expected: { budget: '1000.10', travelers: 2, status: 'planning', trip_type: 'family', flexibility: { days: 2 } },
@@ -308,14 +311,14 @@ describeEachBackend('HTTP API', (ctx) => {
         expect(r.status, r.text).toBe(200);
         expect(Array.isArray(r.body)).toBe(true);
         const found = (r.body as Json[]).find((x) => x.id === created.id);
-        expect(found).toEqual(created);
+        expect(found).toEqual({ ...created, ...spec.onRead });
       });
 
       if (spec.has.get) {
         it('GET /{id} returns it; a missing id is a JSON 404', async () => {
           const r = await as(a).get(itemUrl());
           expect(r.status, r.text).toBe(200);
-          expect(r.body).toEqual(created);
+          expect(r.body).toEqual({ ...created, ...spec.onRead });
           expectError(await as(a).get(itemUrl(missingId(spec))), 404, 'not_found');
         });
       }

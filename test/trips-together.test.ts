@@ -66,6 +66,9 @@ describeEachBackend('travelling together', (ctx) => {
       }
     }
     for (const path of ['', '/summary', '/flights']) expect(await status(w.stranger, 'GET', `${url}${path}`)).toBe(404);
+    const comparison = await ok(w.viewer, 'POST', '/trip-comparisons', { title: 'Shared', trip_ids: [w.trip] });
+    expect(comparison.comparison_data.trips[0]).toMatchObject({ trip_id: w.trip, currency: 'USD' });
+    expect(await status(w.stranger, 'POST', '/trip-comparisons', { title: 'x', trip_ids: [w.trip] })).toBe(404);
 
     // Viewer: every write is a 403 naming the role.
     const f = await ok(w.editor, 'POST', `${url}/flights`, flight);

@@ -64,8 +64,10 @@ COMMENT ON DOMAIN public.currency_code IS 'An ISO 4217 currency code (upper case
 ALTER TABLE public.trips ADD COLUMN IF NOT EXISTS currency public.currency_code NOT NULL DEFAULT 'USD';
 COMMENT ON COLUMN public.trips.currency IS 'ISO 4217 currency of the budget; costs are converted into it';
 
--- A cost without a currency takes its trip's. SECURITY INVOKER: a caller who cannot see the trip
--- gets NULL here, and RLS refuses the row before NOT NULL is checked.
+-- A cost without a currency takes its trip's. SECURITY INVOKER: it reads only a trip the caller
+-- can see. For a trip that does not exist, or that the caller cannot see, it writes XXX (ISO 4217:
+-- "no currency") so that the foreign key or RLS, not NOT NULL, refuses the row with the right
+-- error; such a row is never stored.
 CREATE OR REPLACE FUNCTION public.default_cost_currency()
 RETURNS TRIGGER
 LANGUAGE plpgsql
@@ -73,7 +75,7 @@ SET search_path = ''
 AS $$
 BEGIN
     IF NEW.currency IS NULL THEN
-        SELECT t.currency INTO NEW.currency FROM public.trips t WHERE t.id = NEW.trip_id;
+        NEW.currency := coalesce((SELECT t.currency FROM public.trips t WHERE t.id = NEW.trip_id), 'XXX');
     END IF;
     RETURN NEW;
 END;
