@@ -13,4 +13,6 @@ export interface AppDeps {
   tokens: TokenService;
   /** pino options, or false for none (tests). */
   logger?: FastifyServerOptions['logger'];
+  /** The built web app served at `/` (default dist/web; none when it has not been built). */
+  webDir?: string;
 }

@@ -10,11 +10,14 @@ import { migrate } from '../db/migrate.ts';
 import { loadKeyRing } from '../keys/crypto.ts';
 import { startJobScheduler } from '../ops/scheduler.ts';
 import { buildApp, type App } from './app.ts';
+import { webAppBuilt } from './static.ts';
 
 export interface RunningServer {
   app: App;
   db: Database;
   url: string;
+  /** Whether the web app is built and served at `/`. */
+  webApp: boolean;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       app,
       db,
       url: address,
+      webApp: webAppBuilt(),
       close: () =>
         (closing ??= (async () => {
           await app.close();

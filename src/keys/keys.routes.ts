@@ -3,9 +3,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ColumnOf } from '../db/crud.repo.ts';
 import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { bigintId, noContent } from '../http/crud.routes.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { notFound } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { audit, id, text, timestamp, ts, uuid } from '../http/schemas.ts';
@@ -14,7 +16,7 @@ import { keysRepo } from './keys.repo.ts';
 import { createKey, updateKey } from './keys.service.ts';
 
 const keyRow = z.object({
-  id, user_id: uuid, service_name: z.string(), key_name: z.string(), key_hint: z.string().nullable().describe('last 4 characters'),
+  id, user_id: uuid, service_name: z.string(), key_name: z.string(), key_hint: z.string().nullable().describe('the last 4 characters of a key of at least 20 characters; null for shorter keys'),
   is_active: z.boolean(), last_used_at: ts.nullable(), expires_at: ts.nullable(), usage_count: z.number(), ...audit,
 });
 const keyCreate = z.strictObject({
@@ -25,7 +27,7 @@ const keyCreate = z.strictObject({
   is_active: z.boolean().optional(),
 });
 const keyPatch = keyCreate.partial().strict().refine((v) => Object.keys(v).length > 0, 'nothing to update: send at least one field');
-const list: ListQueryOptions = {
+const list: ListQueryOptions<ColumnOf<'api_keys'>> = {
   orderable: ['service_name', 'key_name', 'created_at', 'last_used_at', 'id'],
   defaultOrder: [{ column: 'service_name', desc: false }, { column: 'key_name', desc: false }],
   filters: { service_name: { column: 'service_name', op: '=', schema: text(100), description: 'only keys for this service' } },
@@ -38,6 +40,9 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   let ring: ReturnType<typeof loadKeyRing> | undefined;
   const keyRing = () => (ring ??= loadKeyRing(deps.config));
   const base = '/api/v1/api-keys';
+  nameSchema(app, keyRow, 'ApiKey');
+  nameSchema(app, keyCreate, 'ApiKeyCreate');
+  nameSchema(app, keyPatch, 'ApiKeyPatch');
 
   app.get(base, { schema: { tags, security, summary: 'List my API keys (metadata only)', querystring: listQuery(list), response: { 200: z.array(keyRow) } } }, async (req, reply) => {
     const params = listParamsOf(req, list);

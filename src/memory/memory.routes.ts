@@ -11,6 +11,7 @@ import { requireUserClaims } from '../http/context.ts';
 import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { noContent } from '../http/crud.routes.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { invalid, notFound, nothingToUpdate, unavailable } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
@@ -18,6 +19,7 @@ import { loadKeyRing, type KeyRing } from '../keys/crypto.ts';
 import { userKeyEmbedder, userProviderKey } from './byok.ts';
 import { createEmbedder, EMBEDDING_DIM, embedderConfigFromEnv, type Embedder } from './embedders.ts';
 import { relationExists } from '../db/catalog.ts';
+import type { ColumnOf } from '../db/crud.repo.ts';
 import { deleteAllMemories, getMemory, memoryTable, type MemoryRow } from './memory.repo.ts';
 import {
   applyPatch, prepareMemories, preparePatch, prepareSearch, runSearch, storeMemories,
@@ -58,7 +60,7 @@ const searchBody = z
   })
   .refine((b) => (b.query === undefined) !== (b.embedding === undefined), { message: 'send exactly one of query or embedding' });
 
-const list: ListQueryOptions = {
+const list: ListQueryOptions<ColumnOf<'memory_embeddings'>> = {
   orderable: ['created_at', 'updated_at', 'content_type', 'id'],
   defaultOrder: [{ column: 'created_at', desc: true }],
   filters: { content_type: { column: 'content_type', op: '=', schema: text(100), description: 'only memories of this type' } },
@@ -86,6 +88,10 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
   const embedderFor = (userId: string): Embedder =>
     shared ?? userKeyEmbedder(embedderConfig, () => userProviderKey(deps.db, (ring ??= loadKeyRing(deps.config)), userId));
   const base = '/api/v1/memories';
+  nameSchema(app, memoryRow, 'Memory');
+  nameSchema(app, memoryCreate, 'MemoryCreate');
+  nameSchema(app, memoryPatch, 'MemoryPatch');
+  nameSchema(app, searchHit, 'MemorySearchHit');
 
   let present = false;
   const whyDisabled = async (): Promise<string | null> => {

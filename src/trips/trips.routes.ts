@@ -3,8 +3,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { bigintId, registerResource, type ParentDef } from '../http/crud.routes.ts';
-import { date } from '../http/schemas.ts';
+import type { ColumnOf, OrderBy, TableName } from '../db/crud.repo.ts';
+import { bigintId, registerResource, type ParentDef, type ResourceDef } from '../http/crud.routes.ts';
 import {
   accommodationsRepo, comparisonsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo,
   tripsRepo, tripVisible,
@@ -12,53 +12,74 @@ import {
 import * as s from './trips.schemas.ts';
 import * as planning from './planning.service.ts';
 import { registerPlanningRoutes } from './planning.routes.ts';
+import { requireTripRole } from './collaborators.service.ts';
+import { registerCollaboratorRoutes } from './collaborators.routes.ts';
+import { registerTripListRoutes, TRIP_LIST } from './trip-list.routes.ts';
+import { registerCurrencyRoutes } from './currency.routes.ts';
+import { registerShareLinkRoutes } from './share-links.routes.ts';
 
 const BASE = '/api/v1';
-const trip: ParentDef = { param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible };
-const byCreated = [{ column: 'created_at', desc: false }];
+const trip: ParentDef<'trip_id'> = {
+  param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible,
+  requireWritable: async (trx, id) => void (await requireTripRole(trx, id as number, 'edit')),
+};
+const byCreated: OrderBy<'created_at'>[] = [{ column: 'created_at', desc: false }];
+
+/** The tables planned under a trip (they have a trip_id). */
+type TripChild = { [K in TableName]: 'trip_id' extends ColumnOf<K> ? K : never }[TableName];
+
+/** A table planned under a trip: /trips/:trip_id/<path>. */
+interface ChildDef<T extends TripChild, C extends ColumnOf<T>> extends Pick<ResourceDef<T, C>, 'noun' | 'repo' | 'row' | 'create' | 'ownerColumn' | 'hooks'> {
+  path: string;
+  orderable: readonly ColumnOf<T>[];
+  first: ColumnOf<T>;
+}
+
+function registerChild<T extends TripChild, C extends ColumnOf<T>>(app: FastifyInstance, c: ChildDef<T, C>): void {
+  // Every TripChild has trip_id (the compiler cannot see it through the generic T).
+  const parent = trip as ParentDef<ColumnOf<T>>;
+  registerResource(app, {
+    tag: 'trip planning', noun: c.noun, path: `${BASE}/trips/:trip_id/${c.path}`, repo: c.repo, idSchema: bigintId,
+    row: c.row, create: c.create, patch: s.patchOf(c.create), parent, ownerColumn: c.ownerColumn,
+    list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
+    hooks: c.hooks,
+  });
+}
 
 export function registerTripRoutes(app: FastifyInstance): void {
   // Fixed paths (/trips/import, /trips/:trip_id/summary, …) before the generic ones.
   registerPlanningRoutes(app);
+  registerCollaboratorRoutes(app);
+  // Lists and gets say the caller's role on each trip (own or shared): served by trip-list.routes.ts.
+  registerTripListRoutes(app);
+  registerCurrencyRoutes(app);
+  registerShareLinkRoutes(app);
 
   registerResource(app, {
     tag: 'trips', noun: 'trip', path: `${BASE}/trips`, repo: tripsRepo, idSchema: bigintId,
     row: s.tripRow, create: s.tripCreate, patch: s.patchOf(s.tripCreate), ownerColumn: 'user_id',
-    list: {
-      orderable: ['start_date', 'end_date', 'name', 'destination', 'budget', 'status', 'created_at', 'updated_at', 'id'],
-      defaultOrder: [{ column: 'start_date', desc: false }],
-      filters: {
-        status: { column: 'status', op: '=', schema: z.enum(['planning', 'booked', 'completed', 'canceled']), description: 'only trips with this status' },
-        from: { column: 'end_date', op: '>=', schema: date, description: 'only trips that end on or after this date' },
-        to: { column: 'start_date', op: '<=', schema: date, description: 'only trips that start on or before this date' },
-      },
+    list: TRIP_LIST, without: ['list', 'get'],
+    hooks: {
+      beforePatch: async (trx, key) => void (await requireTripRole(trx, key[0]!.value as number, 'edit')),
+      beforeDelete: async (trx, key) => void (await requireTripRole(trx, key[0]!.value as number, 'own')),
     },
   });
 
-  const children = [
-    { path: 'flights', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
-      orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
-    { path: 'accommodations', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
-      orderable: ['check_in_date', 'check_out_date', 'total_price', 'rating', 'created_at', 'id'], first: 'check_in_date' },
-    { path: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
-      orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
-    { path: 'notes', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
-      orderable: ['created_at', 'updated_at', 'title', 'id'], first: 'created_at', owner: true },
-    { path: 'saved-options', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
-      orderable: ['option_type', 'created_at', 'id'], first: 'created_at', owner: true },
-  ] as const;
-  for (const c of children) {
-    registerResource(app, {
-      tag: 'trip planning', noun: c.noun, path: `${BASE}/trips/:trip_id/${c.path}`, repo: c.repo, idSchema: bigintId,
-      row: c.row, create: c.create, patch: s.patchOf(c.create), parent: trip,
-      ownerColumn: 'owner' in c ? 'user_id' : undefined,
-      list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
-      // Selecting a saved option deselects the others of its type in the trip (same transaction).
-      hooks: c.path === 'saved-options'
-        ? { beforeCreate: (trx, values) => planning.beforeCreateSavedOption(trx, values), beforePatch: (trx, key, values) => planning.beforePatchSavedOption(trx, key, values) }
-        : undefined,
-    });
-  }
+  // Selecting a saved option deselects the others of its type in the trip (same transaction).
+  const savedOptionHooks = {
+    beforeCreate: planning.beforeCreateSavedOption,
+    beforePatch: planning.beforePatchSavedOption,
+  };
+  registerChild(app, { path: 'flights', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
+    orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' });
+  registerChild(app, { path: 'accommodations', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
+    orderable: ['check_in_date', 'check_out_date', 'total_price', 'rating', 'created_at', 'id'], first: 'check_in_date' });
+  registerChild(app, { path: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
+    orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' });
+  registerChild(app, { path: 'notes', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
+    orderable: ['created_at', 'updated_at', 'title', 'id'], first: 'created_at', ownerColumn: 'user_id' });
+  registerChild(app, { path: 'saved-options', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
+    orderable: ['option_type', 'created_at', 'id'], first: 'created_at', ownerColumn: 'user_id', hooks: savedOptionHooks });
 
   registerResource(app, {
     tag: 'trip planning', noun: 'itinerary item', path: `${BASE}/trips/:trip_id/itinerary-items`, repo: itineraryItemsRepo,

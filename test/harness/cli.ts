@@ -17,11 +17,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function tripsage(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export async function tripsage(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
   try {
     const r = await promisify(execFile)(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...CLEAN_ENV, ...env },
-      timeout: 120_000,
+      timeout: timeoutMs,
       maxBuffer: 64 << 20,
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };

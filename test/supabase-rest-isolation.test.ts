@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from './harness/backends.ts';
-import { startRestServer, supabaseClient, type RestServer, type RestUser } from './harness/rest.ts';
+import { startRestServer, type RestServer, type RestUser } from './harness/rest.ts';
 import { REST_FIXTURE_SQL } from './harness/rest-fixture.ts';
 
 for (const backend of testBackends()) {
@@ -24,7 +24,7 @@ for (const backend of testBackends()) {
     beforeAll(async () => {
       server = await startRestServer(backend, REST_FIXTURE_SQL);
       [alice, bob] = [await server.signUp(), await server.signUp()];
-      [asAlice, asBob] = [supabaseClient(server, alice), supabaseClient(server, bob)];
+      [asAlice, asBob] = [alice.db, bob.db];
       aliceTrip = ((await asAlice.from('trips').insert(newTrip("Alice's secret trip")).select('id').single()).data as { id: number }).id;
       bobTrip = ((await asBob.from('trips').insert(newTrip("Bob's trip")).select('id').single()).data as { id: number }).id;
       await asAlice.from('flights').insert({ trip_id: aliceTrip, origin: 'AAA', destination: 'BBB', departure_time: '2026-07-01T10:00:00Z', arrival_time: '2026-07-01T12:00:00Z', price: 10 });
@@ -87,10 +87,10 @@ for (const backend of testBackends()) {
     });
 
     it('without a user token nothing is readable; the service role sees everyone', async () => {
-      const anon = supabaseClient(server);
+      const anon = server.client();
       expect(await anon.from('trips').select('id')).toMatchObject({ status: 401, error: { code: '42501' } });
       expect(await anon.rpc('rest_test_add', { a: 1 })).toMatchObject({ status: 401, error: { code: '42501' } });
-      const service = supabaseClient(server, { token: server.serviceKey });
+      const service = server.client(server.serviceKey);
       expect(await service.from('trips').select('id', { count: 'exact', head: true })).toMatchObject({ count: 2 });
     });
   });

@@ -7,7 +7,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from './harness/backends.ts';
-import { startRestServer, supabaseClient, type RestServer, type RestUser } from './harness/rest.ts';
+import { startRestServer, type RestServer, type RestUser } from './harness/rest.ts';
 import { REST_FIXTURE_SQL } from './harness/rest-fixture.ts';
 
 const trip = (name: string, budget = 500) => ({ name, destination: `${name} centre`, start_date: '2026-06-01', end_date: '2026-06-03', budget });
@@ -23,7 +23,7 @@ for (const backend of testBackends()) {
     beforeAll(async () => {
       server = await startRestServer(backend, REST_FIXTURE_SQL);
       alice = await server.signUp();
-      db = supabaseClient(server, alice);
+      db = alice.db;
     }, 180_000);
     afterAll(async () => server?.stop());
 
@@ -133,7 +133,7 @@ for (const backend of testBackends()) {
       expect(await db.from('trips').select('name').filter('name', 'huh' as never, 'x')).toMatchObject({ status: 400, error: { code: 'PGRST100' } });
       expect(await db.from('trips').select('nope')).toMatchObject({ status: 400, error: { code: '42703', message: 'column trips.nope does not exist' } });
       expect(await db.schema('tripsage').from('job_runs').select()).toMatchObject({ status: 406, error: { code: 'PGRST106' } });
-      const anon = supabaseClient(server);
+      const anon = server.client();
       expect(await anon.from('trips').select()).toMatchObject({ status: 401, error: { code: '42501' } });
       expect(await db.from('table_sizes').select()).toMatchObject({ status: 403, error: { code: '42501' } });
       const bad = await fetch(`${server.url}/rest/v1/trips`, { headers: { apikey: server.anonKey, authorization: 'Bearer not-a-jwt' } });

@@ -7,7 +7,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from './harness/backends.ts';
-import { startRestServer, supabaseClient, type RestServer, type RestUser } from './harness/rest.ts';
+import { startRestServer, type RestServer, type RestUser } from './harness/rest.ts';
 import { REST_FIXTURE_SQL } from './harness/rest-fixture.ts';
 
 for (const backend of testBackends()) {
@@ -20,7 +20,7 @@ for (const backend of testBackends()) {
     beforeAll(async () => {
       server = await startRestServer(backend, REST_FIXTURE_SQL);
       alice = await server.signUp();
-      db = supabaseClient(server, alice);
+      db = alice.db;
       const trips = await db.from('trips').insert([
         { name: 'Lisbon', destination: 'Lisbon, Portugal', start_date: '2026-05-01', end_date: '2026-05-05', budget: 1000.1, travelers: 2, flexibility: { dates: { days: 2 }, tags: ['beach', 'food'] }, description: 'Tiles and custard tarts' },
         { name: 'Kyoto', destination: 'Kyoto, Japan', start_date: '2026-10-01', end_date: '2026-10-09', budget: 2500, status: 'booked', trip_type: 'business', flexibility: null, description: null },
