@@ -78,6 +78,18 @@ for (const backend of testBackends()) {
       expect(await db.from('api_keys').upsert(key, { onConflict: 'user_id,service_name,key_name' })).toMatchObject({ status: 403, error: { code: '42501' } });
     });
 
+    it('PUT inserts or replaces the one row its primary key names (as PostgREST; supabase-js does not send PUT)', async () => {
+      const body = { id: 50, from_trip: await tripId('A1'), to_trip: await tripId('A1'), note: 'put' };
+      const put = (query: string, b: object) => raw(`/rest_test_links?${query}`, { method: 'PUT', headers: { 'content-type': 'application/json', prefer: 'return=representation' }, body: JSON.stringify(b) });
+      const created = await put('id=eq.50&select=id,note', body);
+      expect([created.status, await created.json()]).toEqual([201, [{ id: 50, note: 'put' }]]);
+      const replaced = await put('id=eq.50&select=id,note', { ...body, note: 'again' });
+      expect([replaced.status, await replaced.json()]).toEqual([200, [{ id: 50, note: 'again' }]]);
+      expect((await (await put('id=eq.51', body)).json()).code).toBe('PGRST115');
+      expect((await (await put('note=eq.x', body)).json()).code).toBe('PGRST105');
+      expect((await (await put('id=eq.50&limit=1', body)).json()).code).toBe('PGRST114');
+    });
+
     it('updates and deletes with filters; max-affected refuses (and rolls back) a larger change', async () => {
       const updated = await db.from('trips').update({ status: 'booked' }).in('name', ['A1', 'A2']).select('name, status');
       expect(updated).toMatchObject({ status: 200, data: [{ name: 'A1', status: 'booked' }, { name: 'A2', status: 'booked' }] });

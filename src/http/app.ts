@@ -124,9 +124,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   app.addHook('preValidation', async (req) => {
-    // A repeated query parameter arrives as an array, which no route's schema takes.
+    // A repeated query parameter arrives as an array, which no route's schema takes (except a
+    // route that reads its query string itself: /rest/v1, where `id=gte.1&id=lte.9` is two filters).
     const repeated = Object.entries((req.query ?? {}) as Record<string, unknown>).find(([, v]) => Array.isArray(v));
-    if (repeated) {
+    if (repeated && !(req.routeOptions.config as { repeatedQuery?: boolean }).repeatedQuery) {
       throw new HttpError(400, 'invalid_request', `the query parameter "${repeated[0]}" is given ${(repeated[1] as unknown[]).length} times`, { parameter: repeated[0] }, 'send each query parameter once');
     }
     // PostgreSQL cannot store NUL in text or jsonb: refuse it up front with a clear message.
@@ -187,7 +188,8 @@ function frameworkError(error: { code?: string; message: string }): HttpError {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return new HttpError(414, 'uri_too_long', `a path parameter is longer than ${MAX_PARAM_BYTES} bytes`, null, `path parameters have at most ${MAX_PATH_PARAM} characters`);
   }
-  return new HttpError(400, 'invalid_url', error.message, null, 'percent-encode the path');
+  if (error.code === 'FST_ERR_BAD_URL') return new HttpError(400, 'invalid_url', error.message, null, 'percent-encode the path');
+  return toHttpError(error, false);
 }
 
 function rateLimited(afterText: string): HttpError {

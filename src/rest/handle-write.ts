@@ -4,7 +4,7 @@
  * it. Filters apply to the mutation itself; `limit` with `order` limits an update or delete.
  */
 import type { FastifyRequest } from 'fastify';
-import { columnNotFound, maxAffectedViolation, notImplemented } from './errors.ts';
+import { columnNotFound, invalidBody, invalidPutFilters, maxAffectedViolation, notImplemented, putLimitNotAllowed, putMatchingPk } from './errors.ts';
 import { execute, type Outcome } from './execute.ts';
 import { preferenceApplied, type Preferences } from './headers.ts';
 import { planReply, runOptions } from './handle-read.ts';
@@ -20,7 +20,7 @@ import { bodySql, mainSql } from './sql-main.ts';
 import { readSql } from './sql-read.ts';
 import { deleteSql, insertSql, updateSql, type FilteredSpec, type Payload, type Returning } from './sql-write.ts';
 
-type Kind = 'insert' | 'update' | 'delete';
+type Kind = 'insert' | 'update' | 'delete' | 'put';
 
 interface Planned {
   table: Table;
@@ -55,6 +55,29 @@ export async function handleInsert(req: FastifyRequest, s: RestSettings, name: s
     ...(resolution && conflictColumns.length ? { onConflict: { columns: conflictColumns, resolution } } : {}),
   }, p);
   return answerWrite(req, s, r, 'insert', { table, node, source, p, merge: resolution === 'merge' });
+}
+
+/**
+ * PUT: one row, named by its whole primary key in `eq` filters, inserted or replaced. A body whose
+ * key differs from the URL's writes nothing, and answers PGRST115.
+ */
+export async function handlePut(req: FastifyRequest, s: RestSettings, name: string, raw: string): Promise<RestReply> {
+  const r = restRequest(req, s, { write: true });
+  const body = parseBody(raw, req.headers['content-type'], true);
+  if (body.isArray) throw invalidBody('PUT takes a single JSON object');
+  if (r.query.ranges.size) throw putLimitNotAllowed();
+  const { table, node } = await plan(req, s, r, name);
+  const filters = r.query.filters.filter((f) => f.path.length === 0);
+  const keyMatch = filters.map((f): [string, string] => [f.filter.field.name, (f.filter.operation as { value: string }).value]);
+  const exact = r.query.logic.length === 0 && filters.every((f) => f.filter.operation.op === 'eq' && !f.filter.negated && f.filter.field.json.length === 0)
+    && table.primaryKey.length > 0 && [...new Set(keyMatch.map(([c]) => c))].sort().join() === [...table.primaryKey].sort().join() && keyMatch.length === table.primaryKey.length;
+  if (!exact) throw invalidPutFilters();
+  const p = new Params();
+  const source = insertSql({
+    table, payload: payloadOf(table, body, r), returning: returningOf(node, table, r.prefs),
+    onConflict: { columns: table.primaryKey, resolution: 'merge' }, keyMatch,
+  }, p);
+  return answerWrite(req, s, r, 'put', { table, node, source, p, merge: true });
 }
 
 export async function handleUpdate(req: FastifyRequest, s: RestSettings, name: string, raw: string): Promise<RestReply> {
@@ -139,19 +162,22 @@ async function answerWrite(
   const maxAffected = r.prefs.handling === 'strict' && kind !== 'insert' ? r.prefs.maxAffected : undefined;
   const o = await execute(req, main, runOptions(s, r, {
     check: (out) => {
+      if (kind === 'put' && out.pageTotal !== 1) throw putMatchingPk();
       if (representation) checkSingular(r.media, out);
       if (maxAffected !== undefined && out.pageTotal > maxAffected) throw maxAffectedViolation(out.pageTotal);
     },
   }));
-  const applied = preferenceApplied(r.prefs, kind === 'insert'
+  const applied = preferenceApplied(r.prefs, kind === 'insert' || kind === 'put'
     ? [...(w.table.primaryKey.length || r.query.onConflict ? (['resolution'] as const) : []), 'missing', 'return', 'count', 'tx', 'handling', 'timezone']
     : ['missing', 'return', 'count', 'tx', 'handling', 'timezone', 'maxAffected']);
   const headers = commonHeaders(r, applied);
   const total = r.prefs.count ? o.pageTotal : null;
-  headers['content-range'] = kind === 'update' ? contentRange(0, o.pageTotal - 1, total) : contentRange(1, 0, total);
+  if (kind !== 'put') headers['content-range'] = kind === 'update' ? contentRange(0, o.pageTotal - 1, total) : contentRange(1, 0, total);
   if (headersOnly && o.pageTotal === 1 && o.firstRow) headers.location = locationOf(w.table, o);
-  // An upsert that inserted nothing (every row merged) is 200, any other insert 201.
-  const status = kind === 'insert' ? (w.merge && (o.inserted ?? 0) <= 0 ? 200 : 201) : representation ? 200 : 204;
+  // An upsert that inserted nothing (every row merged) is 200, any other insert 201; PUT
+  // answers 201/200 only with the representation.
+  const inserted = w.merge && (o.inserted ?? 0) <= 0 ? 200 : 201;
+  const status = kind === 'insert' ? inserted : kind === 'put' ? (representation ? inserted : 204) : representation ? 200 : 204;
   if (!representation) return withResponseSettings({ status, headers, body: null }, o);
   headers['content-type'] = contentTypeOf(r.media);
   return withResponseSettings({ status, headers, body: bodyText(r.media, o) }, o);

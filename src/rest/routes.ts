@@ -11,7 +11,7 @@ import { SchemaCacheHolder } from './cache-holder.ts';
 import { invalidPath, invalidRpcMethod, toRestError } from './errors.ts';
 import { handleCall } from './handle-call.ts';
 import { handleRead } from './handle-read.ts';
-import { handleDelete, handleInsert, handleUpdate } from './handle-write.ts';
+import { handleDelete, handleInsert, handlePut, handleUpdate } from './handle-write.ts';
 import { negotiate, profileSchema } from './headers.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RestSettings } from './request.ts';
@@ -42,7 +42,8 @@ const param = (req: FastifyRequest, name: string) => (req.params as Record<strin
 
 export async function registerRestRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const s = restSettings(deps);
-  const hide = { schema: { hide: true } };
+  // Hidden from /openapi.json (GET /rest/v1/ describes them); the query string may repeat a key.
+  const hide = { schema: { hide: true }, config: { repeatedQuery: true } };
   // A serving process reads the catalog before its first request (after start-up migrations);
   // an app that never listens (tests) reads it on its first /rest/v1 request instead.
   app.addHook('onListen', async () => {
@@ -87,6 +88,7 @@ export async function registerRestRoutes(app: FastifyInstance, deps: AppDeps): P
       });
       scope.get('/:table', hide, async (req, reply) => send(reply, await handleRead(req, s, param(req, 'table'))));
       scope.post('/:table', hide, async (req, reply) => send(reply, await handleInsert(req, s, param(req, 'table'), rawBody(req))));
+      scope.put('/:table', hide, async (req, reply) => send(reply, await handlePut(req, s, param(req, 'table'), rawBody(req))));
       scope.patch('/:table', hide, async (req, reply) => send(reply, await handleUpdate(req, s, param(req, 'table'), rawBody(req))));
       scope.delete('/:table', hide, async (req, reply) => send(reply, await handleDelete(req, s, param(req, 'table'))));
     },

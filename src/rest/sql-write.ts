@@ -27,6 +27,8 @@ export interface InsertSpec {
   table: Table;
   payload: Payload;
   onConflict?: { columns: string[]; resolution: 'merge' | 'ignore' };
+  /** PUT: the row is written only if its key equals the URL's (`pgrst_body.pk = value`). */
+  keyMatch?: [string, string][];
   returning: Returning;
 }
 
@@ -76,7 +78,8 @@ export function insertSql(s: InsertSpec, p: Params): string {
   const merge = s.onConflict?.resolution === 'merge';
   let out = `INSERT INTO ${quoteQualified(t)} AS ${alias}${cols.length ? `(${cols.join(', ')})` : ''} `;
   out += `SELECT ${cols.map((c) => `pgrst_body.${c}`).join(', ')} FROM ${payloadRows(s.payload, p)}`;
-  if (merge) out += ` WHERE ${countInserted('+')}`;
+  const where = [...(merge ? [countInserted('+')] : []), ...(s.keyMatch ?? []).map(([c, v]) => `pgrst_body.${quoteIdent(c)} = ${p.bind(v)}`)];
+  if (where.length) out += ` WHERE ${where.join(' AND ')}`;
   if (s.onConflict && s.onConflict.columns.length) {
     out += ` ON CONFLICT (${s.onConflict.columns.map(quoteIdent).join(', ')}) `;
     out += !merge || cols.length === 0
