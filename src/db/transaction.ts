@@ -19,6 +19,9 @@ export interface Caller {
 
 export type Tx = Transaction<DB>;
 
+/** Runs work in one transaction (a request's, as some caller): what services receive from adapters. */
+export type RunTx = <T>(fn: (trx: Tx) => Promise<T>) => Promise<T>;
+
 export const ANON: Caller = { role: 'anon', claims: { role: 'anon' } };
 export const SERVICE: Caller = { role: 'service_role', claims: { role: 'service_role' } };
 

@@ -27,9 +27,6 @@ export interface TxGate {
 
 const READ_ONLY = new Set(['GET', 'HEAD']);
 
-/** A function that runs work in a request's one transaction (what services receive). */
-export type RunTx = <T>(fn: (trx: Tx) => Promise<T>) => Promise<T>;
-
 /**
  * Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD). `opts.caller`
  * runs it as another role instead (the identity endpoints that act before there is a user);
