@@ -5,7 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const BIN = resolve(import.meta.dirname, '../../bin/tripsage.js');
+/**
+ * How tests run the command: the sources, through tsx, exactly as `npm run dev` does (the
+ * installed launcher, bin/tripsage.js, runs only a matching build: test/launcher.test.ts).
+ */
+export const CLI = ['--import', 'tsx', resolve(import.meta.dirname, '../../src/cli/main.ts')];
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -23,7 +27,7 @@ export interface ServeProcess {
  * once its output matches `until`).
  */
 export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, ...args, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [...CLI, ...args, 'serve', '--port', '0'], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
