@@ -3,7 +3,10 @@ import { backupDatabase, restoreDatabase } from '../db/backup.ts';
 import type { Database } from '../db/database.ts';
 import { formatFindings, lintDatabase } from '../db/linter.ts';
 import { migrate, migrationStatus, resetDatabase } from '../db/migrate.ts';
-import { CliError, configOf, print, withDatabase } from './context.ts';
+import { configOf, withDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { plural, print } from './output.ts';
+import { checkOutputFolder } from '../util/files.ts';
 
 async function isSupabase(db: Database): Promise<boolean> {
   const r = await db.query(`SELECT 1 FROM pg_roles WHERE rolname IN ('supabase_admin', 'supabase_auth_admin') LIMIT 1`);
@@ -60,7 +63,7 @@ export function registerDbCommands(program: Command): void {
         }
         const errors = findings.filter((f) => f.level === 'ERROR').length;
         if (errors || s.drift.length) {
-          throw new CliError(`verify failed: ${errors} ERROR finding(s), ${s.drift.length} drifted migration(s)`);
+          throw new CliError(`verify failed: ${plural(errors, 'ERROR finding')}, ${plural(s.drift.length, 'drifted migration')}`);
         }
       });
     });
@@ -88,6 +91,7 @@ export function registerBackupCommands(program: Command): void {
     .description('write a backup: PGlite data-dir dump (embedded) or pg_dump custom format (server)')
     .action(async (file: string, _opts, cmd: Command) => {
       const config = configOf(cmd);
+      checkOutputFolder(file);
       await withDatabase(config, (database) => backupDatabase(database, file, config.databaseUrl));
       print(`backup written to ${file}`);
       if (!config.databaseUrl) print(`note: also keep ${config.dataDir}/jwt-secret and encryption-keys; they are not in the dump`);
@@ -100,6 +104,6 @@ export function registerBackupCommands(program: Command): void {
       const config = configOf(cmd);
       const kept = await restoreDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, file);
       print(`restored ${file}`);
-      if (kept) print(`the previous cluster is kept in ${kept} (delete it when satisfied)`);
+      if (kept) print(`the previous data is kept in ${kept} (delete it when satisfied)`);
     });
 }

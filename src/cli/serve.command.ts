@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startServer } from '../http/server.ts';
-import { configOf, print } from './context.ts';
+import { configOf } from './context.ts';
+import { print } from './output.ts';
 
 export function registerServeCommand(program: Command): void {
   program

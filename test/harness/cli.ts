@@ -21,7 +21,7 @@ export async function tripsage(args: string[], env: Record<string, string> = {})
   try {
     const r = await promisify(execFile)(process.execPath, [...CLI, ...args], {
       env: { ...process.env, ...CLEAN_ENV, ...env },
-      timeout: 120_000,
+      timeout: 600_000, // a cap for a busy machine, not an expectation
       maxBuffer: 64 << 20,
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };

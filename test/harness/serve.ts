@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
  * How tests run the command: the sources, through tsx, exactly as `npm run dev` does (the
  * installed launcher, bin/tripsage.js, runs only a matching build: test/launcher.test.ts).
  */
-export const CLI = ['--import', 'tsx', resolve(import.meta.dirname, '../../src/cli/main.ts')];
+export const CLI = ['--import', import.meta.resolve('tsx'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -35,7 +35,7 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, unt
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   let out = '';
   return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`tripsage serve did not start within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => fail(new Error(`tripsage serve did not start within 10 min:\n${out}`)), 600_000);
     const onData = (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
