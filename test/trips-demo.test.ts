@@ -13,6 +13,8 @@ import { exportTrips } from '../src/trips/transfer.ts';
 import { describeEachBackend } from './harness/backends.ts';
 import { buildTestApp, type TestApp } from './harness/http.ts';
 
+/** Several demos per case: a cap for a busy machine, not an expectation. */
+const SLOW = 600_000;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The export without what differs between runs (ids, owners, write timestamps). */
@@ -76,7 +78,7 @@ describeEachBackend('tripsage demo', (ctx) => {
     // Another seed: other data.
     await createDemo(ctx.db, { users: 1, seed: 8, now });
     expect(content(await exportOf(demoEmail(1)))).not.toEqual(content(first));
-  });
+  }, SLOW);
 
   it('everything is dated from today: past and upcoming trips, and memories, deals and insights all have something to show', async () => {
     await createDemo(ctx.db, { users: 1, seed: 11 });
@@ -107,7 +109,7 @@ describeEachBackend('tripsage demo', (ctx) => {
       expect(hits.statusCode, hits.body).toBe(200);
       expect(hits.json()[0].content_text).toMatch(/boutique hotels/);
     }
-  });
+  }, SLOW);
 
   it('a failure part-way leaves nothing half-made: the earlier demo is still there', async () => {
     await createDemo(ctx.db, { users: 2, seed: 5 });
@@ -119,7 +121,7 @@ describeEachBackend('tripsage demo', (ctx) => {
       },
     })).rejects.toThrow('interrupted');
     expect(content(await exportOf(demoEmail(2)))).toEqual(before);
-  });
+  }, SLOW);
 
   it('a demo user signs in with the documented password and sees a consistent budget summary', async () => {
     await createDemo(ctx.db, { users: 1, seed: 42 });

@@ -42,6 +42,7 @@ export function registerDbCommands(program: Command): void {
           for (const r of s.skipped) print(`  skipped  ${r.name}  (feature off when migrated)`);
           for (const p of s.pending) print(`  pending  ${p.name}`);
           for (const d of s.drift) print(`  DRIFT    ${d.name}  recorded ${d.recorded.slice(0, 12)} ≠ file ${d.current.slice(0, 12)}`);
+          for (const x of s.superseded) print(`  applied  ${x.name}  (an earlier version; the next migrate re-records it)`);
           for (const u of s.unknown) print(`  unknown  ${u.name}  (recorded, but no such file here)`);
         }
         if (s.drift.length) throw new CliError('drift: an applied migration file was edited', 2);
