@@ -720,11 +720,20 @@ describeEachBackend('HTTP API', (ctx) => {
       expectError(await as(a).get(`${base}?order=key_hint.asc`), 400, 'invalid_order');
     });
 
-    // Values are at least 8 characters, so the 4-character hint never discloses most of one.
-    it('a short value is not disclosed through key_hint', async () => {
-      const r = await as(a).post(base, { service_name: 'short', key_name: 'k', value: 'abcd' });
-      if (r.status === 201) expect(r.text).not.toContain('abcd');
-      else expectInvalid(r, 'value');
+    // A hint only where four characters are at most a fifth of the key.
+    it('a short value is not disclosed through key_hint: no hint below 20 characters', async () => {
+      const short = await as(a).post(base, { service_name: 'short', key_name: 'k8', value: 'abcd1234' });
+      expect(short.status, short.text).toBe(201);
+      expect((short.body as Json).key_hint).toBeNull();
+      expect(short.text).not.toContain('1234');
+      const nineteen = await as(a).post(base, { service_name: 'short', key_name: 'k19', value: 'sk-0123456789abcdef' });
+      expect((nineteen.body as Json).key_hint).toBeNull();
+      const twenty = await as(a).post(base, { service_name: 'short', key_name: 'k20', value: 'sk-0123456789abcdefg' });
+      expect((twenty.body as Json).key_hint).toBe('defg');
+      // Re-keying to a short value drops the hint.
+      const rekeyed = await as(a).patch(`${base}/${(twenty.body as Json).id}`, { value: 'tiny-key' });
+      expect((rekeyed.body as Json).key_hint).toBeNull();
+      expectError(await as(a).post(base, { service_name: 'short', key_name: 'k4', value: 'abcd' }), 400, 'invalid_request');
     });
 
     it('DELETE → 204, then 404', async () => {

@@ -27,13 +27,22 @@ describe('tripsage token (embedded)', () => {
     expect(payload.exp! - payload.iat!).toBe(120);
   });
 
+  it('--role anon prints the anon key: HS256 of the secret, the same every time', async () => {
+    const a = await tripsage([...dd, 'token', '--role', 'anon']);
+    expect(a.code, a.stderr).toBe(0);
+    const { payload } = await jwtVerify(a.stdout.trim(), secret(), { algorithms: ['HS256'] });
+    expect(payload).toMatchObject({ role: 'anon', iss: 'tripsage' });
+    expect(payload.exp).toBeGreaterThan(Date.now() / 1000 + 10 * 365 * 86_400);
+    expect((await tripsage([...dd, 'token', '--role', 'anon'])).stdout).toBe(a.stdout);
+  });
+
   it('refuses bad arguments with a message and no stack trace', async () => {
     const noEmail = await tripsage([...dd, 'token', '--role', 'authenticated']);
     expect(noEmail.code).toBe(1);
     expect(noEmail.stderr).toMatch(/needs --email/);
     const badRole = await tripsage([...dd, 'token', '--role', 'admin']);
     expect(badRole.code).not.toBe(0);
-    expect(badRole.stderr).toMatch(/Allowed choices are service_role, authenticated/);
+    expect(badRole.stderr).toMatch(/Allowed choices are anon, service_role, authenticated/);
     const badTtl = await tripsage([...dd, 'token', '--role', 'service_role', '--expires-in', '-5']);
     expect(badTtl.code).not.toBe(0);
     for (const r of [noEmail, badRole, badTtl]) expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
@@ -53,7 +62,8 @@ describe('tripsage token (embedded)', () => {
     expect(r.code, r.stderr).toBe(0);
     const { payload } = await jwtVerify(r.stdout.trim(), secret());
     expect(payload).toMatchObject({ sub: id, role: 'authenticated', aud: 'authenticated', email, aal: 'aal1' });
-    expect(payload.session_id).toEqual(expect.any(String));
+    // It belongs to no session: it reads, but changes no credential (test/auth.test.ts).
+    expect(payload).not.toHaveProperty('session_id');
 
     const unknown = await tripsage([...dd, 'token', '--role', 'authenticated', '--email', 'nobody@example.test']);
     expect(unknown.code).toBe(1);

@@ -6,8 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import * as authRepo from '../auth/auth.repo.ts';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/auth.service.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from '../auth/passwords.ts';
 import type { Database } from '../db/database.ts';
 import { asCaller, SERVICE, type Tx } from '../db/transaction.ts';
 import { conflict, invalid, notFound } from '../domain/errors.ts';

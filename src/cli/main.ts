@@ -13,6 +13,7 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerUsersCommands } from './users.command.ts';
 import { registerJobsCommands } from './jobs.command.ts';
 import { registerDbStatsCommand } from './stats.command.ts';
+import { registerRatesCommands } from './rates.command.ts';
 import { presentError } from './errors.ts';
 
 // Everything this process creates is owner-only: the embedded database, its secrets, backups
@@ -37,6 +38,7 @@ registerExportCommand(program);
 registerImportCommand(program);
 registerDemoCommand(program);
 registerJobsCommands(program);
+registerRatesCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { createTokenService, TokenConfigError } from '../auth/tokens.ts';
+import type { Config } from '../config.ts';
 import { startServer } from '../http/server.ts';
 import { configOf } from './context.ts';
 import { print } from './output.ts';
@@ -17,6 +19,7 @@ export function registerServeCommand(program: Command): void {
       print(`TripSage API listening on ${server.url}`);
       print(`  docs:   ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`);
       print(`  health: ${server.url}/health, ready: ${server.url}/ready`);
+      await printSupabaseKeys(config, server.url);
       const users = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM auth.users').catch(() => undefined);
       if (users?.rows[0]?.n === 0 && config.authMode === 'local') {
         print('');
@@ -36,4 +39,16 @@ export function registerServeCommand(program: Command): void {
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));
     });
+}
+
+/** What a supabase-js app needs (createClient(url, anonKey)), as Supabase's own CLI prints it. */
+async function printSupabaseKeys(config: Config, url: string): Promise<void> {
+  try {
+    const anonKey = await createTokenService(config).anonKey();
+    print(`  supabase-js: createClient('${url}', anon key)   (docs/supabase.md)`);
+    print(`  anon key: ${anonKey}`);
+  } catch (e) {
+    // External mode with a JWKS only: the Supabase project's own anon key applies.
+    if (!(e instanceof TokenConfigError)) throw e;
+  }
 }

@@ -8,13 +8,14 @@
  * With --email the user id is read from auth.users. With --server URL, or when the embedded
  * database is held by a running server (DataDirLockedError, then the server on HOST:PORT), that
  * server is asked instead: GET /auth/v1/admin/users?email=… with a short-lived service token; the
- * command says on stderr which server it asked. A minted user token carries a fresh `session_id`
- * that belongs to no session: it cannot be refreshed, and logout with it is a no-op.
+ * command says on stderr which server it asked. A minted user token belongs to no session (no
+ * `session_id`): it cannot be refreshed, and cannot change the user's email or password.
+ *
+ *   tripsage token --role anon        Supabase's anon key for this secret (the one `serve` prints)
  */
-import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Config } from '../config.ts';
-import { accessTokenClaims, toAuthUser, type AuthUser } from '../auth/auth.service.ts';
+import { accessTokenClaims, toAuthUser, type AuthUser } from '../auth/gotrue-objects.ts';
 import { findUserByEmail } from '../auth/auth.repo.ts';
 import { createTokenService, TokenConfigError, type TokenService } from '../auth/tokens.ts';
 import { DataDirLockedError } from '../db/data-dir.ts';
@@ -85,11 +86,11 @@ export function registerTokenCommand(program: Command): void {
   program
     .command('token')
     .description("print an access token signed with the server's secret (for curl and scripts)")
-    .addOption(new Option('--role <role>', 'the database role of the token').choices(['service_role', 'authenticated']).makeOptionMandatory())
+    .addOption(new Option('--role <role>', 'the database role of the token').choices(['anon', 'service_role', 'authenticated']).makeOptionMandatory())
     .option('--email <email>', 'the user (required with --role authenticated)')
     .option('--expires-in <seconds>', 'lifetime in seconds', seconds, 3600)
     .option('--server <url>', 'with --email: look the user up on this running server (default: the database, or the server on HOST:PORT when a server holds the data directory)', serverOption)
-    .action(async (opts: { role: 'service_role' | 'authenticated'; email?: string; expiresIn: number; server?: string }, cmd: Command) => {
+    .action(async (opts: { role: 'anon' | 'service_role' | 'authenticated'; email?: string; expiresIn: number; server?: string }, cmd: Command) => {
       const config = configOf(cmd);
       let tokens: TokenService;
       try {
@@ -104,6 +105,11 @@ export function registerTokenCommand(program: Command): void {
         );
       }
 
+      if (opts.role === 'anon') {
+        if (opts.email || opts.server) throw new CliError('--email and --server apply to --role authenticated only');
+        print(await tokens.anonKey());
+        return;
+      }
       if (opts.role === 'service_role') {
         if (opts.email || opts.server) throw new CliError('--email and --server apply to --role authenticated only');
         print(await tokens.sign({ role: 'service_role' }, opts.expiresIn));
@@ -127,7 +133,7 @@ export function registerTokenCommand(program: Command): void {
           `no user with email ${email}; sign up first: POST /auth/v1/signup {"email": "${email}", "password": "…"}`,
         );
       }
-      const claims = accessTokenClaims(user, randomUUID(), [{ method: 'cli', timestamp: Math.floor(Date.now() / 1000) }]);
+      const claims = accessTokenClaims(user, undefined);
       print(await tokens.sign(claims, opts.expiresIn));
     });
 }

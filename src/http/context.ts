@@ -27,15 +27,22 @@ export interface TxGate {
 
 const READ_ONLY = new Set(['GET', 'HEAD']);
 
-/** Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD). */
-export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>): Promise<T> {
+/** A function that runs work in a request's one transaction (what services receive). */
+export type RunTx = <T>(fn: (trx: Tx) => Promise<T>) => Promise<T>;
+
+/**
+ * Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD). `opts.caller`
+ * runs it as another role instead (the identity endpoints that act before there is a user);
+ * `opts.readOnly` overrides the method's default (GoTrue's GET /reauthenticate writes).
+ */
+export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, opts: { caller?: Caller; readOnly?: boolean } = {}): Promise<T> {
   const gate = req.server.txGate;
   if (gate.pending >= gate.limit) {
     throw new HttpError(503, 'overloaded', 'the server is busy: too many requests are waiting for the database', { pending: gate.pending }, 'retry after the delay in Retry-After', { 'retry-after': '1' });
   }
   gate.pending++;
   try {
-    return await asCaller(req.server.db, req.caller, fn, { readOnly: READ_ONLY.has(req.method) });
+    return await asCaller(req.server.db, opts.caller ?? req.caller, fn, { readOnly: opts.readOnly ?? READ_ONLY.has(req.method) });
   } finally {
     gate.pending--;
   }

@@ -66,6 +66,9 @@ export function fromDbError(e: DbError, authenticated: boolean): HttpError {
       return new HttpError(400, e.sqlstate, `invalid value: ${e.message}${where}`, f.detail ?? null, f.hint ?? null);
     case 'raised':
       return new HttpError(400, e.sqlstate, e.message, f.detail ?? null, f.hint ?? null);
+    case 'limit':
+      // A collection cap (the request is well-formed; the collection is full).
+      return new HttpError(422, e.sqlstate, e.message, { limit: f.constraint ?? null, detail: f.detail ?? null }, f.hint ?? null);
     case 'unique':
       return new HttpError(409, e.sqlstate, `already exists${where}`, f.detail ?? null, 'choose another value, or update the existing row');
     case 'foreign_key':

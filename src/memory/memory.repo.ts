@@ -144,6 +144,7 @@ export function searchQuery(p: Omit<SearchParams, 'threshold'>, opts: { explain?
       ORDER BY embedding OPERATOR(extensions.<=>) ${q}
       LIMIT ${p.limit})
     SELECT ${COLS}, (1 - distance)::float8 AS similarity FROM hits
+    WHERE distance <> 'NaN'::float8 -- a stored zero vector has no direction: it matches nothing
     ORDER BY distance, id`;
 }
 

@@ -11,6 +11,7 @@ import { requireUserClaims } from '../http/context.ts';
 import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { noContent } from '../http/crud.routes.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { invalid, notFound, nothingToUpdate, unavailable } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
@@ -87,6 +88,10 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
   const embedderFor = (userId: string): Embedder =>
     shared ?? userKeyEmbedder(embedderConfig, () => userProviderKey(deps.db, (ring ??= loadKeyRing(deps.config)), userId));
   const base = '/api/v1/memories';
+  nameSchema(app, memoryRow, 'Memory');
+  nameSchema(app, memoryCreate, 'MemoryCreate');
+  nameSchema(app, memoryPatch, 'MemoryPatch');
+  nameSchema(app, searchHit, 'MemorySearchHit');
 
   let present = false;
   const whyDisabled = async (): Promise<string | null> => {

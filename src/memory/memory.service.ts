@@ -99,13 +99,28 @@ export interface SearchRequest {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * `v` scaled to length 1, or undefined for a zero vector. Cosine distance ignores length, but
+ * pgvector sums squares in single precision: a vector of tiny (1e-30) or huge (1e20) numbers has
+ * a norm of 0 or ∞ there, and a NaN distance (issue 10). Scaling by the largest magnitude first
+ * keeps the sum of squares in range in double precision too.
+ */
+export function unitVector(v: readonly number[]): number[] | undefined {
+  const max = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  if (!(max > 0) || !Number.isFinite(max)) return undefined;
+  const scaled = v.map((x) => x / max);
+  const norm = Math.sqrt(scaled.reduce((s, x) => s + x * x, 0));
+  return scaled.map((x) => x / norm);
+}
+
 /** The query vector (embedded outside the transaction) and the model to compare against. */
 export async function prepareSearch(embedder: Embedder, r: SearchRequest): Promise<{ embedding: number[]; model: string }> {
   if (r.embedding) {
-    if (!r.embedding.some((x) => x !== 0)) {
+    const unit = unitVector(r.embedding);
+    if (!unit) {
       throw invalid('invalid_request', 'the query embedding is all zeros (its cosine distance is undefined)', { hint: 'send a non-zero vector' });
     }
-    return { embedding: r.embedding, model: r.embedding_model ?? embedder.model };
+    return { embedding: unit, model: r.embedding_model ?? embedder.model };
   }
   const [v] = await embedOrFail(embedder, [r.query!]);
   return { embedding: v!, model: embedder.model };

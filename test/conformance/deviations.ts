@@ -30,6 +30,30 @@ const extra: FactAllowList['extra'] = [
     pattern: /^index public\.memory_embeddings\.idx_memory_embeddings_metadata gin \(metadata jsonb_path_ops\)$/,
     reason: 'migration 000021 (docs/memory.md): the memory search filters on metadata containment (@>)',
   },
+  {
+    pattern: /^trigger public\.(\w+)\.limit_(\w+)_on_(insert after insert statement referencing new table as new_rows|update after update of [\w, ]+ row when \(.+\)) execute tripsage\.enforce_collection_limit\('\2'\)$/,
+    reason: 'migration 000030 (docs/api.md, "Limits"): every collection a user can grow has a cap, enforced by the database',
+  },
+  {
+    pattern: /^(table|column|constraint|index|trigger|comment (table|column)) public\.(trip_collaborators|trip_invitations)\b/,
+    reason: 'migration 000070 (issue 13, docs/trip-planning.md "Travelling together"): trip collaborators with roles and pending invitations by email',
+  },
+  {
+    pattern: /^trigger public\.(trips|trip_notes|saved_options)\.\1_forbid_owner_change before update of user_id row execute public\.forbid_owner_change\(\)$/,
+    reason: 'migration 000070: a trip changes owner only through transfer_trip_ownership(), and a note or saved option keeps its author, now that editors may edit them',
+  },
+  {
+    pattern: /^(column public\.(trips|flights|accommodations|transportation|itinerary_items)\.currency .*|comment column public\.(trips|flights|accommodations|transportation|itinerary_items)\.currency .*|trigger public\.(flights|accommodations|transportation|itinerary_items)\.\4_default_currency before insert row execute public\.default_cost_currency\(\))$/,
+    reason: 'migration 000071 (issue 13, docs/trip-planning.md "Currencies"): an ISO 4217 currency on the trip (its budget) and on every cost, a cost defaulting to its trip\'s',
+  },
+  {
+    pattern: /^(table|column|constraint|index|trigger|comment (table|column)) public\.exchange_rates\b/,
+    reason: 'migration 000071: exchange rates (base, quote, rate, as_of) for converting costs into the trip\'s currency',
+  },
+  {
+    pattern: /^(table|column|constraint|index|trigger|comment (table|column)) public\.trip_share_links\b/,
+    reason: 'migration 000072 (issue 13, docs/trip-planning.md "Share links"): read-only links to a trip, stored as the SHA-256 of their token',
+  },
 ];
 
 /** Facts whose presence depends on the backend (native PostgreSQL here has no pgvector). */

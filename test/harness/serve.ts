@@ -24,9 +24,9 @@ export interface ServeProcess {
 
 /**
  * Starts `tripsage [args] serve --port 0` and resolves when it prints its URL (and, if given,
- * once its output matches `until`).
+ * once its output matches `until`), within `startTimeoutMs`.
  */
-export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp): Promise<ServeProcess> {
+export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp, startTimeoutMs = 600_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, [...CLI, ...args, 'serve', '--port', '0'], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +35,7 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, unt
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   let out = '';
   return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`tripsage serve did not start within 10 min:\n${out}`)), 600_000);
+    const timer = setTimeout(() => fail(new Error(`tripsage serve did not start within ${startTimeoutMs / 1000} s:\n${out}`)), startTimeoutMs);
     const onData = (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
