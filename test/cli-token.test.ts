@@ -2,7 +2,7 @@
  * `tripsage token` as a user runs it: a separate process signing with the data directory's secret,
  * resolving --email from the database, or from the running server when it holds the directory.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +10,8 @@ import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { tripsage } from './harness/cli.ts';
 import { openDatabase } from '../src/db/connect.ts';
-import { createUser } from './harness/backends.ts';
-import { buildTestApp } from './harness/http.ts';
+import { createUser, testBackends } from './harness/backends.ts';
+import { buildTestApp, TEST_JWT_SECRET } from './harness/http.ts';
 
 describe('tripsage token (embedded)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-token-'));
@@ -104,4 +104,30 @@ describe('tripsage token (embedded)', () => {
       await holder.close();
     }
   });
+
+  it('--server URL: asks that server (not the database, not the default port) and says so', async () => {
+    const clone = await testBackends()[0]!.clone();
+    const t = await buildTestApp(clone.db);
+    const unused = join(mkdtempSync(join(tmpdir(), 'tripsage-token-')), 'data');
+    try {
+      const id = await createUser(clone.db, 'remote@example.test');
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const server = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+      const args = ['--data-dir', unused, 'token', '--role', 'authenticated', '--email', 'remote@example.test', '--server', `${server}/`];
+      const r = await tripsage(args, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`looking remote@example.test up on the server at ${server} (--server)`);
+      const { payload } = await jwtVerify(r.stdout.trim(), new TextEncoder().encode(TEST_JWT_SECRET));
+      expect(payload).toMatchObject({ sub: id, email: 'remote@example.test' });
+      expect(existsSync(join(unused, 'pgdata'))).toBe(false); // the local database was never opened
+
+      const other = await tripsage(args, { TRIPSAGE_JWT_SECRET: 'another-secret-another-secret-0123456789' });
+      expect(other.code).toBe(1);
+      expect(other.stderr).toMatch(new RegExp(`the server at ${server} refused the user lookup \\(it does not accept tokens signed with this secret`));
+    } finally {
+      await t.app.close();
+      await clone.db.close();
+    }
+  });
 });
+
