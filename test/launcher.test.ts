@@ -12,6 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sourceHash } from '../bin/source-hash.js';
 
 const repo = resolve(import.meta.dirname, '..');
+/** tsc and whole programs per case on a busy machine: a cap, not an expectation. */
+const SLOW = 600_000;
 let dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -54,7 +56,7 @@ describe('build and launcher', () => {
     expect(build.code, build.stderr).toBe(0);
     const r = await run(dir, 'bin/tripsage.js');
     expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('the build from these sources') });
-  });
+  }, SLOW);
 
   it('a type error fails the build and writes no stamp; the command then refuses with what to do', async () => {
     const dir = scratchPackage({ nodeModules: true });
@@ -66,7 +68,7 @@ describe('build and launcher', () => {
     const r = await run(dir, 'bin/tripsage.js');
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tripsage: there is no complete build in dist\/.*npm run build.*npm run dev/)]);
-  });
+  }, SLOW);
 
   it('sources edited after the build: the command refuses rather than run the stale build', async () => {
     const dir = scratchPackage({ nodeModules: true });
@@ -76,7 +78,7 @@ describe('build and launcher', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^tripsage: dist\/ was built from other sources than those in src\/.*npm run build/);
-  });
+  }, SLOW);
 
   it('without TypeScript (npm ci --omit=dev) the prepare step explains and passes; the command says what to do', async () => {
     const dir = scratchPackage({ nodeModules: false });
@@ -87,7 +89,7 @@ describe('build and launcher', () => {
     const r = await run(dir, 'bin/tripsage.js');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no complete build in dist\//);
-  });
+  }, SLOW);
 
   it('the stamp identifies the sources by content', () => {
     const dir = scratchPackage({ nodeModules: false });
@@ -96,5 +98,5 @@ describe('build and launcher', () => {
     expect(sourceHash(join(dir, 'src'))).toBe(before); // touched, same content
     writeFileSync(join(dir, 'src/cli/extra.ts'), '');
     expect(sourceHash(join(dir, 'src'))).not.toBe(before);
-  });
+  }, SLOW);
 });

@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /**
- * How tests run the command: the sources, through tsx, exactly as `npm run dev` does (the
- * installed launcher, bin/tripsage.js, runs only a matching build: test/launcher.test.ts).
+ * How tests run the command: as installed, bin/tripsage.js, which runs only the build made from
+ * the current sources (the global setup builds when they changed; test/launcher.test.ts).
  */
-export const CLI = ['--import', import.meta.resolve('tsx'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
+export const CLI = [resolve(import.meta.dirname, '../../bin/tripsage.js')];
 
 export interface ServeProcess {
   child: ChildProcess;
