@@ -81,11 +81,14 @@ describeEachBackend('tripsage demo', (ctx) => {
   }, SLOW);
 
   it('everything is dated from today: past and upcoming trips, and memories, deals and insights all have something to show', async () => {
-    await createDemo(ctx.db, { users: 1, seed: 11 });
-    const r = await t.app.inject({ method: 'POST', url: '/auth/v1/token?grant_type=password', payload: { email: demoEmail(1), password: DEMO_PASSWORD } });
-    const headers = { authorization: `Bearer ${r.json().access_token}` };
-    const get = async (url: string) => {
-      const res = await t.app.inject({ method: 'GET', url, headers });
+    const demo = await createDemo(ctx.db, { users: 2, seed: 11 });
+    const signIn = async (n: number) => {
+      const r = await t.app.inject({ method: 'POST', url: '/auth/v1/token?grant_type=password', payload: { email: demoEmail(n), password: DEMO_PASSWORD } });
+      return { authorization: `Bearer ${r.json().access_token}` };
+    };
+    let headers = await signIn(1);
+    const get = async (url: string, h: Record<string, string> | undefined = headers) => {
+      const res = await t.app.inject({ method: 'GET', url, headers: h });
       expect(res.statusCode, res.body).toBe(200);
       return res.json();
     };
@@ -94,6 +97,18 @@ describeEachBackend('tripsage demo', (ctx) => {
     expect(trips.some((x: Json) => x.status === 'completed' && x.end_date < today)).toBe(true);
     expect(trips.some((x: Json) => x.start_date > today)).toBe(true);
     expect((await get('/api/v1/trip-comparisons'))[0].comparison_data.trip_ids).toHaveLength(trips.length);
+    // The next trip is shared: by a link anyone may open, and with the second user.
+    const shared = await get(demo.sharedTripPath, {});
+    expect(shared).toBeTruthy();
+    const own = trips.map((x: Json) => x.id);
+    headers = await signIn(2);
+    const second = await get('/api/v1/trips');
+    expect(second.some((x: Json) => own.includes(x.id))).toBe(true);
+    // The second user's budgets are in pounds and the flights in euros: converted, nothing left over.
+    const mine = second.find((x: Json) => !own.includes(x.id));
+    const summary = await get(`/api/v1/trips/${mine.id}/summary`);
+    expect(summary).toMatchObject({ currency: 'GBP', complete: true, unconverted: [] });
+    expect(Number(summary.planned.flights)).toBeGreaterThan(0);
 
     const deals = await get('/api/v1/prices/deals');
     expect(deals.deals.length).toBeGreaterThan(0);

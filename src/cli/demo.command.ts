@@ -55,6 +55,7 @@ export function registerDemoCommand(program: Command): void {
         print(`  curl -s ${base}/api/v1/search-history/insights -H "authorization: Bearer $TOKEN"`);
         print(`  curl -s ${base}/api/v1/prices/deals -H "authorization: Bearer $TOKEN"`);
         print(`  curl -s -X POST ${base}/api/v1/memories/search -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"boutique hotels"}'`);
+        print(`  curl -s ${base}${r.sharedTripPath}    # ${r.users[0]!.email}'s next trip, shared by link (no sign-in)`);
         print(`API docs: ${base}/docs`);
       });
     });

@@ -4,12 +4,16 @@
  * generation is in demo.generate.ts, the writes in demo.ts.
  */
 
+/** Where the travellers live; a trip's budget is in the home currency. */
 export const HOMES = [
-  { city: 'Berlin', airport: 'BER' },
-  { city: 'London', airport: 'LHR' },
-  { city: 'New York', airport: 'JFK' },
-  { city: 'Toronto', airport: 'YYZ' },
+  { city: 'Berlin', airport: 'BER', currency: 'EUR' },
+  { city: 'London', airport: 'LHR', currency: 'GBP' },
+  { city: 'New York', airport: 'JFK', currency: 'USD' },
+  { city: 'Toronto', airport: 'YYZ', currency: 'CAD' },
 ] as const;
+
+/** Flights are priced in euros (as the price series); these rates convert them. Demo values. */
+export const EUR_RATES = { GBP: '0.8500', USD: '1.0800', CAD: '1.4700' } as const;
 export type Home = (typeof HOMES)[number];
 
 export const DESTINATIONS = [

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { NewRow } from '../db/crud.repo.ts';
 import type { MemoryInput } from '../memory/memory.service.ts';
 import { prng } from '../util/prng.ts';
-import { CHAT_SCRIPTS, DESTINATIONS, HOMES, MEMORY_FACTS, TRIP_WORDS, type Destination, type Home } from './demo.data.ts';
+import { CHAT_SCRIPTS, DESTINATIONS, EUR_RATES, HOMES, MEMORY_FACTS, TRIP_WORDS, type Destination, type Home } from './demo.data.ts';
 
 export const DEMO_SOURCE = 'tripsage-demo';
 
@@ -85,7 +85,7 @@ function planTrip(rng: Rng, home: Home, dest: Destination, start: string, word: 
   const plan: TripPlan = {
     trip: {
       name: `${dest.city} ${word}`, start_date: start, end_date: end, destination: `${dest.city}, ${dest.country}`,
-      budget: rng.cents(1500, 6000), travelers: rng.int(1, 4),
+      budget: rng.cents(1500, 6000), currency: home.currency, travelers: rng.int(1, 4),
       status: past ? 'completed' : rng.pick(['planning', 'planning', 'booked'] as const),
       trip_type: rng.pick(['leisure', 'family', 'solo', 'business'] as const),
       flexibility: { dates_flexible_days: rng.int(0, 3) }, description: `${days} days in ${dest.city}`,
@@ -93,10 +93,10 @@ function planTrip(rng: Rng, home: Home, dest: Destination, start: string, word: 
     flights: [
       { origin: home.airport, destination: dest.airport, airline: dest.airline,
         departure_time: `${start}T${pad(outDep)}:${pad(rng.pick([0, 15, 30, 45]))}:00Z`, arrival_time: `${start}T${pad(landed)}:50:00Z`,
-        price: rng.cents(90, 700), segment_number: 1, booking_status: 'booked', data_source: DEMO_SOURCE },
+        price: rng.cents(90, 700), currency: 'EUR', segment_number: 1, booking_status: 'booked', data_source: DEMO_SOURCE },
       { origin: dest.airport, destination: home.airport, airline: dest.airline,
         departure_time: `${end}T${pad(inHours)}:00:00Z`, arrival_time: `${end}T${pad(Math.min(23, inHours + flightHours))}:55:00Z`,
-        price: rng.cents(90, 700), segment_number: 2, booking_status: past ? 'booked' : 'saved', data_source: DEMO_SOURCE },
+        price: rng.cents(90, 700), currency: 'EUR', segment_number: 2, booking_status: past ? 'booked' : 'saved', data_source: DEMO_SOURCE },
     ],
     accommodations: [{
       name: hotel, type: rng.pick(['hotel', 'boutique hotel', 'apartment']), check_in_date: start,
@@ -229,4 +229,15 @@ export function planPrices(seed: number, now: Date): NewRow<'price_history'>[] {
     }
   }
   return rows;
+}
+
+/**
+ * Exchange rates from the euro (the flights' currency) into the homes' currencies, as of today
+ * and of 120 days ago, so the costs of past and upcoming trips convert (a cost uses the latest
+ * rate on or before its date).
+ */
+export function planRates(now: Date): NewRow<'exchange_rates'>[] {
+  const today = now.toISOString().slice(0, 10);
+  return [addDays(today, -120), today].flatMap((as_of) =>
+    Object.entries(EUR_RATES).map(([quote, rate]) => ({ base: 'EUR', quote, rate, as_of, source: DEMO_SOURCE })));
 }

@@ -1,6 +1,8 @@
 /**
- * `tripsage demo`: demo users with realistic trips, itineraries, saved options, notes, a trip
- * comparison, chats, search history, memories (where the memory table exists) and a price series
+ * `tripsage demo`: demo users with realistic trips (budgets in their home currency, flights in
+ * euros converted with demo exchange rates), itineraries, saved options, notes, a trip
+ * comparison, chats, search history, memories (where the memory table exists), a price series,
+ * and the first user's next trip shared with the second (a collaborator) and by a read-only link
  * — every feature has something to show on the day it is made. Deterministic: the same seed on
  * the same day gives the same data (demo.generate.ts), except generated ids, write timestamps and
  * the password hash's salt. Re-running replaces the demo users and the demo price series.
@@ -21,7 +23,9 @@ import { prepareMemories, storeMemories } from '../memory/memory.service.ts';
 import type { NewMemory } from '../memory/memory.repo.ts';
 import { messagesRepo, sessionsRepo } from '../chat/chat.repo.ts';
 import { computeComparison } from './planning.service.ts';
-import { DEMO_SOURCE, demoEmail as emailOf, planPrices, planUser, type TripPlan, type UserPlan } from './demo.generate.ts';
+import * as collaborators from './collaborators.service.ts';
+import * as shareLinks from './share-links.service.ts';
+import { DEMO_SOURCE, demoEmail as emailOf, planPrices, planRates, planUser, type TripPlan, type UserPlan } from './demo.generate.ts';
 import {
   accommodationsRepo, comparisonsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo, tripsRepo,
 } from './trips.repo.ts';
@@ -55,6 +59,8 @@ export interface DemoResult {
   users: DemoUser[];
   password: string;
   priceHistoryRows: number;
+  /** The first user's next trip, readable by anyone with this path (a share link). */
+  sharedTripPath: string;
   /** Written, or why not. */
   memories: string;
 }
@@ -86,8 +92,11 @@ async function writeTrip(trx: Tx, userId: string, p: TripPlan): Promise<number> 
   return id;
 }
 
-/** Everything the user owns, as that user (the transaction has become them). */
-async function writeUser(trx: Tx, userId: string, p: UserPlan, memories: NewMemory[]): Promise<void> {
+/**
+ * Everything the user owns, as that user (the transaction has become them); the trip ids, the
+ * first being the past trip.
+ */
+async function writeUser(trx: Tx, userId: string, p: UserPlan, memories: NewMemory[]): Promise<number[]> {
   const tripIds: number[] = [];
   for (const t of p.trips) tripIds.push(await writeTrip(trx, userId, t));
   await comparisonsRepo.insert(trx, {
@@ -100,6 +109,13 @@ async function writeUser(trx: Tx, userId: string, p: UserPlan, memories: NewMemo
   }
   if (p.searches.length) await trx.insertInto('search_history').values(p.searches.map((s) => ({ ...s, user_id: userId }))).execute();
   if (memories.length) await storeMemories(trx, userId, memories);
+  return tripIds;
+}
+
+/** The first user's next trip: the second user joins it as a viewer, and a read-only link shows it. */
+async function shareNextTrip(trx: Tx, tripId: number, withEmail: string | undefined): Promise<string> {
+  if (withEmail) await collaborators.invite(trx, tripId, withEmail, 'viewer');
+  return (await shareLinks.createLink(trx, tripId, { include_costs: false, expires_at: null })).path;
 }
 
 export async function createDemo(db: Database, opts: DemoOptions = {}): Promise<DemoResult> {
@@ -122,11 +138,15 @@ export async function createDemo(db: Database, opts: DemoOptions = {}): Promise<
     }
     await trx.deleteFrom('price_history').where('source', '=', DEMO_SOURCE).execute();
     await trx.insertInto('price_history').values(prices).execute();
+    // Shared reference data: an operator's own rate for a day is never overwritten.
+    await trx.insertInto('exchange_rates').values(planRates(now)).onConflict((oc) => oc.columns(['base', 'quote', 'as_of']).doNothing()).execute();
 
     const users: DemoUser[] = [];
+    let sharedTripPath = '';
     for (const [i, p] of plans.entries()) {
       await becomeCaller(trx, userCaller(ids[i]!)); // from here on RLS decides, as for a request
-      await writeUser(trx, ids[i]!, p, memories[i]!);
+      const tripIds = await writeUser(trx, ids[i]!, p, memories[i]!);
+      if (i === 0) sharedTripPath = await shareNextTrip(trx, tripIds[1]!, plans[1]?.email);
       const u = { email: p.email, id: ids[i]!, trips: p.trips.length, chats: p.chats.length, searches: p.searches.length, memories: memories[i]!.length };
       users.push(u);
       opts.onProgress?.(i + 1, total, u);
@@ -136,6 +156,7 @@ export async function createDemo(db: Database, opts: DemoOptions = {}): Promise<
       users,
       password: DEMO_PASSWORD,
       priceHistoryRows: prices.length,
+      sharedTripPath,
       memories: typeof embedder === 'string' ? embedder : `written (embedded with ${embedder.model})`,
     };
   });
