@@ -5,8 +5,9 @@
  */
 import type { Command } from 'commander';
 import { createTokenService, TokenConfigError } from '../auth/tokens.ts';
-import { CliError, configOf, print } from './context.ts';
-import { serverUrl } from './token.command.ts';
+import { configOf, serverUrl } from './context.ts';
+import { CliError } from './errors.ts';
+import { print } from './output.ts';
 
 export function registerRestCommands(program: Command): void {
   const rest = program.command('rest').description('the PostgREST-compatible data API (/rest/v1)');

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { createTokenService, TokenConfigError } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import { startServer } from '../http/server.ts';
-import { configOf, print } from './context.ts';
+import { configOf } from './context.ts';
+import { print } from './output.ts';
 
 export function registerServeCommand(program: Command): void {
   program

@@ -9,7 +9,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, QueryResult, Session } from './database.ts';
-import { lockDataDir, pgDataPath } from './data-dir.ts';
+import { lockDataDir, pgDataPath, tightenTree } from './data-dir.ts';
 import { translateDbError } from './errors.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
@@ -61,6 +61,8 @@ async function openPGlite(opts: OpenOptions): Promise<Database> {
       parsers: typeParsers,
     });
     await pglite.exec(`SET TIME ZONE 'UTC'`);
+    // PGlite sets its own file modes: owner-only again (data-dir.ts).
+    if (opts.dataDir) tightenTree(pgDataPath(opts.dataDir));
   } catch (e) {
     release();
     throw e;
@@ -88,6 +90,7 @@ async function openPGlite(opts: OpenOptions): Promise<Database> {
       try {
         await kysely.destroy();
         if (!pglite.closed) await pglite.close();
+        if (opts.dataDir) tightenTree(pgDataPath(opts.dataDir));
       } finally {
         release();
       }

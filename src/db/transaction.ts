@@ -50,17 +50,3 @@ export async function asCaller<T>(
     throw translateDbError(e);
   }
 }
-
-/**
- * Runs `fn` as service_role inside the caller's transaction, then becomes the caller again. For
- * trusted server code that must touch what the caller's role cannot (an API key's ciphertext),
- * after RLS has shown the row is the caller's.
- */
-export async function asServiceWithin<T>(trx: Tx, caller: Caller, fn: () => Promise<T>): Promise<T> {
-  await becomeCaller(trx, SERVICE);
-  try {
-    return await fn();
-  } finally {
-    await becomeCaller(trx, caller);
-  }
-}

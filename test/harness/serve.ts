@@ -5,7 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const BIN = resolve(import.meta.dirname, '../../bin/tripsage.js');
+/**
+ * How tests run the command: as installed, bin/tripsage.js, which runs only the build made from
+ * the current sources (the global setup builds when they changed; test/launcher.test.ts).
+ */
+export const CLI = [resolve(import.meta.dirname, '../../bin/tripsage.js')];
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -22,8 +26,8 @@ export interface ServeProcess {
  * Starts `tripsage [args] serve --port 0` and resolves when it prints its URL (and, if given,
  * once its output matches `until`), within `startTimeoutMs`.
  */
-export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp, startTimeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, ...args, 'serve', '--port', '0'], {
+export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp, startTimeoutMs = 600_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...CLI, ...args, 'serve', '--port', '0'], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
