@@ -40,6 +40,7 @@ export type DbErrorKind =
   | 'raised'
   | 'conflict_retry'
   | 'unavailable'
+  | 'timeout'
   | 'other';
 
 export class DbError extends Error {
@@ -85,6 +86,8 @@ function kindOf(code: string): DbErrorKind {
     case SQLSTATE.ADMIN_SHUTDOWN:
     case SQLSTATE.CANNOT_CONNECT_NOW:
       return 'unavailable';
+    case SQLSTATE.QUERY_CANCELED:
+      return 'timeout';
   }
   switch (code.slice(0, 2)) {
     case CLASS.DATA_EXCEPTION:
