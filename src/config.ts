@@ -36,7 +36,7 @@ const schema = z
     /** Event-loop delay (ms) beyond which requests get 503 + Retry-After; 0 turns the check off. */
     maxEventLoopDelayMs: z.coerce.number().int().min(0).default(1000),
     /** No statement of a request may run longer (ms); 0 turns it off. */
-    statementTimeoutMs: z.coerce.number().int().min(0).default(30_000),
+    statementTimeoutMs: z.coerce.number().int().min(0).default(120_000),
     /** The in-process scheduler of daily jobs (where pg_cron does not schedule them). */
     jobs: onOff.default(true),
     jobsFirstCheckMs: z.coerce.number().int().min(0).default(10_000),

@@ -10,9 +10,8 @@
  * other in-flight work 57P01 (both 503 to a client). An in-memory database cannot be reopened:
  * it stays stopped (in-memory databases are for tests).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../util/module-worker.ts';
 import type { Op, Reply, Request, WireError, WorkerData, WorkerEvent } from './pglite-messages.ts';
 import { WATCH_DEADLINE, WATCH_REQUEST } from './pglite-messages.ts';
 
@@ -34,19 +33,6 @@ export function engineError(e: WireError): Error {
 
 const stopped = (why: string): WireError => ({ code: '57P01', message: `the embedded database ${why}` });
 const TIMED_OUT: WireError = { code: '57014', message: 'canceling statement due to statement timeout' };
-
-/** The worker's module: TypeScript sources (tests, development) load it through tsx. */
-function startWorker(data: WorkerData, transfer: ArrayBuffer[]): Worker {
-  const self = import.meta.url;
-  const ext = self.endsWith('.ts') ? '.ts' : '.js';
-  const url = new URL(`./pglite-worker${ext}`, self);
-  if (ext === '.js') return new Worker(url, { workerData: data, transferList: transfer });
-  // A worker does not inherit the loader hooks of its parent: register tsx's in the worker
-  // first (its ESM API; require.resolve finds the CommonJS twin beside it).
-  const tsx = pathToFileURL(createRequire(self).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: data, transferList: transfer });
-}
 
 export class PGliteEngine {
   private worker!: Worker;
@@ -71,7 +57,8 @@ export class PGliteEngine {
 
   private boot(load?: ArrayBuffer): Promise<void> {
     this.generation++;
-    const worker = startWorker({ dataDir: this.opts.dataDir, loadDataDir: load, watchdog: this.watch.buffer as SharedArrayBuffer }, load ? [load] : []);
+    const workerData: WorkerData = { dataDir: this.opts.dataDir, loadDataDir: load, watchdog: this.watch.buffer as SharedArrayBuffer };
+    const worker = startModuleWorker(import.meta.url, 'pglite-worker', { workerData, transferList: load ? [load] : [] });
     this.worker = worker;
     worker.unref();
     return new Promise((ready, fail) => {
