@@ -35,7 +35,9 @@ async function tripsTableExists(db: Database): Promise<boolean> {
 
 describeEachBackend('BEGIN + settings in one message: strict quoting', (ctx) => {
   it('reads back any text exactly (standard_conforming_strings on)', async () => {
-    await fc.assert(fc.asyncProperty(text, async (s) => expect(await readBack(ctx.db, s)).toBe(s)), { numRuns: 150 });
+    await fc.assert(fc.asyncProperty(text, async (s) => {
+      expect(await readBack(ctx.db, s)).toBe(s);
+    }), { numRuns: 150 });
     expect(await tripsTableExists(ctx.db)).toBe(true);
   });
 
@@ -92,7 +94,9 @@ function describeScsOff(ctx: { backend: string; db: Database; url: string | null
   it('reads back any text exactly (standard_conforming_strings off)', async () => {
     const scs = await db.query<{ s: string }>(`SELECT current_setting('standard_conforming_strings') AS s`);
     expect(scs.rows[0]!.s).toBe('off');
-    await fc.assert(fc.asyncProperty(text, async (s) => expect(await readBack(db, s)).toBe(s)), { numRuns: 150 });
+    await fc.assert(fc.asyncProperty(text, async (s) => {
+      expect(await readBack(db, s)).toBe(s);
+    }), { numRuns: 150 });
     expect(await tripsTableExists(db)).toBe(true);
   });
 }

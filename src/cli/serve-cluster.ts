@@ -15,9 +15,12 @@ import type { Config } from '../config.ts';
 import { startServer } from '../http/server.ts';
 import { CliError, print } from './context.ts';
 
-/** How many HTTP processes: `--workers`, by default one per core; always one on the embedded database. */
+/**
+ * How many HTTP processes: `--workers` or TRIPSAGE_WORKERS, by default one per core; always one on
+ * the embedded database.
+ */
 export function workerCount(flag: string | undefined, config: Config, logger: Logger): number {
-  const asked = flag === undefined ? undefined : Number(flag);
+  const asked = flag === undefined ? config.workers : Number(flag);
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) throw new CliError(`--workers must be a positive integer, not "${flag}"`);
   if (!config.databaseUrl) {
     if (asked && asked > 1) logger.warn(`--workers ${asked} ignored: the embedded database is served by one process (its database runs on a thread of its own); use DATABASE_URL for several`);
