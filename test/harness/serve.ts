@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/tripsage.js');
 
+const START_TIMEOUT_S = 180;
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
@@ -31,7 +33,11 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, unt
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   let out = '';
   return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`tripsage serve did not start within 60 s:\n${out}`)), 60_000);
+    // Generous: on a machine shared by many jobs, PGlite alone can take a minute to start.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave it running
+      fail(new Error(`tripsage serve did not start within ${START_TIMEOUT_S} s:\n${out}`));
+    }, START_TIMEOUT_S * 1000);
     const onData = (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
