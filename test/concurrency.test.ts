@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { testBackends } from './harness/backends.ts';
 import { TEST_JWT_SECRET } from './harness/http.ts';
+import { until } from './harness/states.ts';
 import { spawnServe, type ServeProcess } from './harness/serve.ts';
 
 const CLIENTS = 50;
@@ -18,10 +19,6 @@ const serve = (env: Record<string, string>) => spawnServe([], env);
 
 /** Scheduler checks an instance has reported (ran, skipped or failed). */
 const checks = (s: ServeProcess) => (s.output().match(/jobs: cleanup-prices (deleted|skipped|failed)/g) ?? []).length;
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 50));
-}
 
 const pg = testBackends().find((b) => b.name === 'postgres');
 if (pg) {

@@ -11,6 +11,7 @@ import { openDatabase } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { TEST_JWT_SECRET } from './harness/http.ts';
+import { until } from './harness/states.ts';
 import { findPgBinaries, startPgCluster, type PgCluster } from './harness/pg-cluster.ts';
 import { spawnServe, type ServeProcess } from './harness/serve.ts';
 
@@ -43,10 +44,6 @@ function load(url: string, token: string, tripId: number, clients: number): Load
   };
   const all = Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
   return { seen, failures, stop: async () => void ((running = false), await all) };
-}
-
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
 }
 
 const readyStatus = async (url: string) => (await fetch(`${url}/ready`)).status;

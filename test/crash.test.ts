@@ -76,7 +76,7 @@ async function crashAndCheck(args: string[], env: Record<string, string>) {
 describe('kill -9 during writes', () => {
   it('embedded: the restarted server has every acknowledged write (and takes over the stale lock)', async () => {
     await crashAndCheck(['--data-dir', mkdtempSync(join(tmpdir(), 'tripsage-crash-'))], {});
-  }, 180_000);
+  }, 420_000);
 
   const pg = testBackends().find((b) => b.name === 'postgres');
   if (pg) {
@@ -94,6 +94,6 @@ describe('kill -9 during writes', () => {
         await h.db.close();
         await h.drop();
       }
-    }, 180_000);
+    }, 420_000);
   }
 });

@@ -9,29 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { describeEachBackend } from './harness/backends.ts';
+import { holdDatabase, until } from './harness/states.ts';
 import { buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
-
-/** Holds the database's only connection (PGlite has one; the server pool here has one) until released. */
-async function holdDatabase(db: Database): Promise<() => Promise<void>> {
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let held!: () => void;
-  const holding = new Promise<void>((r) => (held = r));
-  const session = db.withSession(async (s) => {
-    await s.query('SELECT 1');
-    held();
-    await released;
-  });
-  await holding;
-  return async () => {
-    release();
-    await session;
-  };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 5));
-}
 
 /** Keeps the event loop busy in slices until the lag monitor reports pressure. */
 async function lagUntilUnderPressure(t: TestApp): Promise<void> {
@@ -50,6 +29,7 @@ describeEachBackend('overload', (ctx) => {
   let lag: TestApp;
   let user: TestUser;
   beforeAll(async () => {
+    // One connection, so holding it makes every request wait (PGlite has only one).
     db = ctx.backend === 'postgres' ? await openDatabase({ databaseUrl: ctx.url!, poolSize: 1 }) : ctx.db;
     queue = await buildTestApp(db, { TRIPSAGE_MAX_PENDING_TX: '2', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' });
     lag = await buildTestApp(db, { TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '100' });
