@@ -20,10 +20,10 @@ export interface Spawned extends ServeProcess {
   startedMs: number;
 }
 
-/** Starts `tripsage serve` and resolves once /ready answers 200. */
-export async function spawnServer(args: string[], env: Record<string, string>): Promise<Spawned> {
+/** Starts `tripsage serve` (of this checkout, or of `bin`'s) and resolves once /ready answers 200. */
+export async function spawnServer(args: string[], env: Record<string, string>, bin?: string): Promise<Spawned> {
   const t0 = performance.now();
-  const server = await spawnServe(args, env);
+  const server = await spawnServe(args, env, undefined, bin);
   for (;;) {
     const r = await fetch(`${server.url}/ready`).catch(() => undefined);
     if (r?.status === 200) break;

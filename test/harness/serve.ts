@@ -22,10 +22,10 @@ export interface ServeProcess {
 
 /**
  * Starts `tripsage [args] serve --port 0` and resolves when it prints its URL (and, if given,
- * once its output matches `until`).
+ * once its output matches `until`). `bin`: another checkout's launcher (the benchmark's baseline).
  */
-export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, ...args, 'serve', '--port', '0'], {
+export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp, bin = BIN): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [bin, ...args, 'serve', '--port', '0'], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
