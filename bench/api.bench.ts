@@ -121,7 +121,7 @@ async function responsiveness(t: Target, batches: number): Promise<string> {
 async function embedded(): Promise<string> {
   const data = () => ['--data-dir', mkdtempSync(join(tmpdir(), 'tripsage-bench-'))];
   const ours = await tripsage('tripsage', data(), {});
-  const base = await tripsage('baseline', data(), {}, checkout(BASELINE));
+  const base = await tripsage('baseline', data(), {}, { bin: checkout(BASELINE) });
   const nano = await peer();
   // The raw driver's own data directory, migrated by TripSage, with a user and a trip.
   const dir = mkdtempSync(join(tmpdir(), 'tripsage-bench-driver-'));
@@ -157,7 +157,7 @@ async function postgres(): Promise<string> {
     const env = { DATABASE_URL: cluster.url, TRIPSAGE_MEMORY: 'off', TRIPSAGE_JWT_SECRET: SECRET, TRIPSAGE_ENCRYPTION_KEYS: KEYS, TRIPSAGE_JOBS: 'off' };
     const w2 = await tripsage('tripsage --workers 2', [], { ...env, TRIPSAGE_WORKERS: '2' });
     const w1 = await tripsage('tripsage --workers 1', [], { ...env, TRIPSAGE_WORKERS: '1' });
-    const base = await tripsage('baseline', [], env, checkout(BASELINE));
+    const base = await tripsage('baseline', [], env, { bin: checkout(BASELINE) });
     const driver = pgDriver(cluster.url, Math.max(...CONNECTIONS));
     try {
       const cells = await alternate([w2, w1, base], driver, w2.reader.id, w2.tripId);
@@ -175,7 +175,7 @@ async function postgres(): Promise<string> {
 const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
 const started = `load average at the start ${load()}`;
 const sections: string[] = [];
-if (BACKENDS.includes('embedded')) sections.push(await embedded(), '', await startupSection());
+if (BACKENDS.includes('embedded')) sections.push(await embedded(), '', await startupSection(), '');
 if (BACKENDS.includes('postgres')) sections.push(await postgres());
 writeSection('api', [
   '## API: TripSage, its baseline, the raw driver and a peer, side by side',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { Rate, Scenario } from './drivers.ts';
+import type { Launch } from '../test/harness/serve.ts';
 import { ROOT, spawnServer } from './lib.ts';
 import { startPeer } from './peer.ts';
 
@@ -51,8 +52,8 @@ export function checkout(ref: string): string {
   return join(dir, 'bin/tripsage.js');
 }
 
-export async function tripsage(name: string, args: string[], env: Record<string, string>, bin?: string): Promise<Target & { startedMs: number }> {
-  const server = await spawnServer(args, env, bin);
+export async function tripsage(name: string, args: string[], env: Record<string, string>, launch?: Launch): Promise<Target & { startedMs: number }> {
+  const server = await spawnServer(args, env, launch);
   const email = `${name.replace(/\W/g, '-')}-${Date.now()}@example.test`;
   const reader = await signUp(server.url, email);
   const writer = await signUp(server.url, `w-${email}`);

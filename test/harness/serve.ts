@@ -9,6 +9,12 @@ export const BIN = resolve(import.meta.dirname, '../../bin/tripsage.js');
 
 const START_TIMEOUT_S = 180;
 
+/** For the benchmarks: another checkout's launcher (a baseline), Node flags (--cpu-prof). */
+export interface Launch {
+  bin?: string;
+  nodeArgs?: string[];
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
@@ -22,10 +28,10 @@ export interface ServeProcess {
 
 /**
  * Starts `tripsage [args] serve --port 0` and resolves when it prints its URL (and, if given,
- * once its output matches `until`). `bin`: another checkout's launcher (the benchmark's baseline).
+ * once its output matches `until`).
  */
-export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp, bin = BIN): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [bin, ...args, 'serve', '--port', '0'], {
+export function spawnServe(args: string[], env: Record<string, string> = {}, until?: RegExp, launch: Launch = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), launch.bin ?? BIN, ...args, 'serve', '--port', '0'], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
