@@ -26,7 +26,7 @@ const CONNECTIONS = Number(args.get('--connections') || 10);
 const REF = args.get('--ref');
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
 /** Where a frame's code lives. */
 function place(url: string, fn: string): string {
@@ -39,25 +39,41 @@ function place(url: string, fn: string): string {
   return url;
 }
 
-function summarise(file: string, requests: number): string {
+/** CLOCK_MONOTONIC in µs: V8 stamps its profile samples with the same clock. */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Self time within the measured window, by where the code lives and by function. */
+function summarise(file: string, requests: number, window: { from: number; to: number }): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
+  const byPlace = new Map<string, number>();
+  const byFunction = new Map<string, number>();
   let total = 0;
+  let t = p.startTime;
   p.samples.forEach((id, i) => {
-    const n = byId.get(id)!;
     const us = p.timeDeltas[i] ?? 0;
+    t += us;
+    if (t < window.from || t > window.to) return;
+    const n = byId.get(id)!;
     const where = place(n.callFrame.url, n.callFrame.functionName);
     if (where === '(idle)') return;
     total += us;
-    self.set(where, (self.get(where) ?? 0) + us);
+    byPlace.set(where, (byPlace.get(where) ?? 0) + us);
+    const fn = `${n.callFrame.functionName || '(anonymous)'} — ${where}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   });
-  const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, 18);
+  if (!total) return '(no samples in the measured window)';
+  const top = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([w, us]) => `| ${w.replace(/\|/g, '\\|')} | ${fmt((100 * us) / total, 1)} % | ${fmt(us / requests)} |`);
   return [
-    `| where (self time) | share | µs per request |`,
+    '| where (self time) | share | µs per request |',
     '| --- | ---: | ---: |',
-    ...rows.map(([w, us]) => `| ${w} | ${fmt((100 * us) / total, 1)} % | ${fmt(us / requests)} |`),
+    ...top(byPlace, 14),
     `| **busy total** | 100 % | **${fmt(total / requests)}** |`,
+    '',
+    '| function (self time) | share | µs per request |',
+    '| --- | ---: | ---: |',
+    ...top(byFunction, 12),
   ].join('\n');
 }
 
@@ -70,14 +86,14 @@ try {
   if (cluster) Object.assign(env, { DATABASE_URL: cluster.url, TRIPSAGE_MEMORY: 'off', TRIPSAGE_WORKERS: '1', TRIPSAGE_JWT_SECRET: 'profile-secret-profile-secret-profile-0123456789', TRIPSAGE_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 4).toString('base64')}` });
   const t = await tripsage(REF ? `ref ${REF}` : 'tripsage', serverArgs, env, { bin, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   await cannon(t.url, t.requests[SCENARIO], CONNECTIONS, 3); // warm-up
+  const window = { from: nowUs(), to: 0 };
   const r = await cannon(t.url, t.requests[SCENARIO], CONNECTIONS, SECONDS);
+  window.to = nowUs();
   await t.stop();
-  // The profiles cover the whole process life; per-request figures divide by the measured run
-  // (warm-up and start-up included in the samples make them slightly pessimistic).
   const requests = r.rps * SECONDS;
   console.log(`## ${REF ?? 'this checkout'}, ${BACKEND}, ${SCENARIO}, ${CONNECTIONS} connections, ${SECONDS} s: ${fmt(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms\n`);
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.cpuprofile')).sort()) {
-    console.log(`### ${f}\n\n${summarise(join(dir, f), requests)}\n`);
+    console.log(`### ${f}\n\n${summarise(join(dir, f), requests, window)}\n`);
   }
 } finally {
   await cluster?.stop();

@@ -154,9 +154,6 @@ export class PGliteEngine {
       if (this.failed || worker.threadId === -1) return done();
       worker.ref();
       worker.once('exit', () => done());
-      worker.on('message', (m: WorkerEvent) => {
-        if ('closed' in m) void worker.terminate();
-      });
       worker.postMessage({ close: true });
     });
     return this.closing;
