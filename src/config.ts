@@ -73,6 +73,10 @@ const schema = z
     maxPendingTransactions: z.coerce.number().int().min(1).default(256),
     /** Event-loop delay (ms) beyond which requests get 503 + Retry-After; 0 turns the check off. */
     maxEventLoopDelayMs: z.coerce.number().int().min(0).default(1000),
+    /** HTTP processes of `tripsage serve` (server mode); default one per CPU core. */
+    workers: z.coerce.number().int().min(1).optional(),
+    /** No statement of a request may run longer (ms); 0 turns it off. */
+    statementTimeoutMs: z.coerce.number().int().min(0).default(120_000),
     /** The in-process scheduler of daily jobs (where pg_cron does not schedule them). */
     jobs: onOff.default(true),
     jobsFirstCheckMs: z.coerce.number().int().min(0).default(10_000),
@@ -164,6 +168,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     encryptionKeys: secretFrom(env, 'TRIPSAGE_ENCRYPTION_KEYS'),
     maxPendingTransactions: empty(env.TRIPSAGE_MAX_PENDING_TX),
     maxEventLoopDelayMs: empty(env.TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS),
+    statementTimeoutMs: empty(env.TRIPSAGE_STATEMENT_TIMEOUT_MS),
+    workers: empty(env.TRIPSAGE_WORKERS),
     jobs: empty(env.TRIPSAGE_JOBS?.toLowerCase()),
     jobsFirstCheckMs: empty(env.TRIPSAGE_JOBS_FIRST_CHECK_MS),
     restSchemas: empty(env.TRIPSAGE_REST_SCHEMAS),

@@ -56,8 +56,8 @@ export async function startSupabaseTarget(backend: Backend, handle?: Handle, env
           TRIPSAGE_MEMORY: 'off',
           TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET,
           TRIPSAGE_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 5).toString('base64')}`,
-        }, /anon key: \S+/, 180_000)
-      : await spawnServe(['--data-dir', dataDir], common, /anon key: \S+/, 180_000);
+        }, /anon key: \S+/)
+      : await spawnServe(['--data-dir', dataDir], common, /anon key: \S+/);
   const anonKey = /anon key: (\S+)/.exec(server.output())![1]!;
   const secret = backend === 'postgres' ? TEST_JWT_SECRET : readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
   const tokens = createTokenService(loadConfig({}, { TRIPSAGE_JWT_SECRET: secret }));
