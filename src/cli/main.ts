@@ -21,6 +21,7 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerUsersCommands } from './users.command.ts';
 import { registerJobsCommands } from './jobs.command.ts';
 import { registerDbStatsCommand } from './stats.command.ts';
+import { registerChatCommand } from './chat.command.ts';
 
 const program = new Command('tripsage')
   .description('TripSage: travel-planning database and API, embedded (PGlite) or on PostgreSQL')
@@ -40,6 +41,7 @@ registerExportCommand(program);
 registerImportCommand(program);
 registerDemoCommand(program);
 registerJobsCommands(program);
+registerChatCommand(program);
 
 const KNOWN = [BackupError, CliError, ConfigError, MigrationError, DataDirLockedError, DbError, KeyRingError, TokenConfigError];
 

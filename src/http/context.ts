@@ -27,15 +27,18 @@ export interface TxGate {
 
 const READ_ONLY = new Set(['GET', 'HEAD']);
 
-/** Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD). */
-export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD, unless `readOnly`
+ * says otherwise: an assistant turn is a POST whose tool calls may only read).
+ */
+export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, readOnly = READ_ONLY.has(req.method)): Promise<T> {
   const gate = req.server.txGate;
   if (gate.pending >= gate.limit) {
     throw new HttpError(503, 'overloaded', 'the server is busy: too many requests are waiting for the database', { pending: gate.pending }, 'retry after the delay in Retry-After', { 'retry-after': '1' });
   }
   gate.pending++;
   try {
-    return await asCaller(req.server.db, req.caller, fn, { readOnly: READ_ONLY.has(req.method) });
+    return await asCaller(req.server.db, req.caller, fn, { readOnly });
   } finally {
     gate.pending--;
   }

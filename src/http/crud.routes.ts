@@ -34,6 +34,11 @@ export interface ResourceDef {
   list: ListQueryOptions;
   /** Leave out routes a resource does not have (e.g. search history has no PATCH). */
   without?: ReadonlyArray<'get' | 'patch' | 'delete'>;
+  /**
+   * The feature service's own create (parent check, owner, rules, insert), shared with other
+   * adapters; replaces the generic one below. `parentId` is the parent param's value.
+   */
+  createWith?(trx: Tx, parentId: unknown, body: Row, userId: string): Promise<Row>;
   hooks?: {
     /** Validates or completes a row before insert (runs in the request's transaction). */
     beforeCreate?(trx: Tx, values: Row, req: FastifyRequest): Promise<void>;
@@ -82,6 +87,10 @@ export function registerResource(app: FastifyInstance, def: ResourceDef): void {
     schema: { tags, security, summary: `Create a ${def.noun}`, params, body: def.create, response: { 201: def.row } },
   }, async (req, reply) => {
     const p = req.params as Record<string, unknown>;
+    const createWith = def.createWith;
+    if (createWith) {
+      return reply.status(201).send(await inTx(req, (trx) => createWith(trx, parent && p[parent.param], req.body as Row, userIdOf(req))));
+    }
     const values: Row = { ...(req.body as Row) };
     if (parent) values[parent.column] = p[parent.param];
     if (def.ownerColumn) values[def.ownerColumn] = userIdOf(req);

@@ -3,6 +3,7 @@
  * import the app that imports them.
  */
 import type { FastifyServerOptions } from 'fastify';
+import type { LanguageModel } from 'ai';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -13,4 +14,6 @@ export interface AppDeps {
   tokens: TokenService;
   /** pino options, or false for none (tests). */
   logger?: FastifyServerOptions['logger'];
+  /** The assistant's model instead of the configured provider (tests: the AI SDK's mock model). */
+  languageModel?: LanguageModel;
 }

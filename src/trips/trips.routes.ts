@@ -12,6 +12,7 @@ import {
 import * as s from './trips.schemas.ts';
 import * as planning from './planning.service.ts';
 import { registerPlanningRoutes } from './planning.routes.ts';
+import { addTripChild } from './trip-children.service.ts';
 
 const BASE = '/api/v1';
 const trip: ParentDef = { param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible };
@@ -36,15 +37,15 @@ export function registerTripRoutes(app: FastifyInstance): void {
   });
 
   const children = [
-    { path: 'flights', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
+    { path: 'flights', kind: 'flight', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
       orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
-    { path: 'accommodations', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
+    { path: 'accommodations', kind: 'accommodation', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
       orderable: ['check_in_date', 'check_out_date', 'total_price', 'rating', 'created_at', 'id'], first: 'check_in_date' },
-    { path: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
+    { path: 'transportation', kind: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
       orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
-    { path: 'notes', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
+    { path: 'notes', kind: 'note', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
       orderable: ['created_at', 'updated_at', 'title', 'id'], first: 'created_at', owner: true },
-    { path: 'saved-options', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
+    { path: 'saved-options', kind: 'saved_option', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
       orderable: ['option_type', 'created_at', 'id'], first: 'created_at', owner: true },
   ] as const;
   for (const c of children) {
@@ -53,9 +54,10 @@ export function registerTripRoutes(app: FastifyInstance): void {
       row: c.row, create: c.create, patch: s.patchOf(c.create), parent: trip,
       ownerColumn: 'owner' in c ? 'user_id' : undefined,
       list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
+      createWith: (trx, tripId, body, userId) => addTripChild(trx, c.kind, tripId as number, userId, body),
       // Selecting a saved option deselects the others of its type in the trip (same transaction).
       hooks: c.path === 'saved-options'
-        ? { beforeCreate: (trx, values) => planning.beforeCreateSavedOption(trx, values), beforePatch: (trx, key, values) => planning.beforePatchSavedOption(trx, key, values) }
+        ? { beforePatch: (trx, key, values) => planning.beforePatchSavedOption(trx, key, values) }
         : undefined,
     });
   }
@@ -63,6 +65,7 @@ export function registerTripRoutes(app: FastifyInstance): void {
   registerResource(app, {
     tag: 'trip planning', noun: 'itinerary item', path: `${BASE}/trips/:trip_id/itinerary-items`, repo: itineraryItemsRepo,
     idSchema: bigintId, row: s.itineraryItemRow, create: s.itineraryItemCreate, patch: s.patchOf(s.itineraryItemCreate), parent: trip,
+    createWith: (trx, tripId, body, userId) => addTripChild(trx, 'itinerary_item', tripId as number, userId, body),
     list: {
       orderable: ['day_number', 'start_time', 'end_time', 'priority', 'created_at', 'id'],
       defaultOrder: [{ column: 'day_number', desc: false }, { column: 'start_time', desc: false }],

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
-import { buildApp, type App } from '../../src/http/app.ts';
+import { buildApp, type App, type AppDeps } from '../../src/http/app.ts';
 import { createTokenService, type TokenService } from '../../src/auth/tokens.ts';
 import { createUser } from './backends.ts';
 
@@ -16,10 +16,10 @@ export interface TestApp {
   config: Config;
 }
 
-export async function buildTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(db: Database, env: Record<string, string> = {}, extra: Pick<AppDeps, 'languageModel'> = {}): Promise<TestApp> {
   const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', ...env });
   const tokens = createTokenService(config);
-  const app = await buildApp({ config, db, tokens, logger: false });
+  const app = await buildApp({ config, db, tokens, logger: false, ...extra });
   await app.ready();
   return { app, tokens, config };
 }
