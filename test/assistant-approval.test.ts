@@ -28,7 +28,7 @@ describeEachBackend('assistant approvals', (ctx) => {
     (await insert(ctx.db, 'itinerary_items', { trip_id: tripId, day_number: 1, start_time: '09:00', end_time: '10:00', title })).id as number;
   const exists = async (id: number) => (await ctx.db.query('SELECT 1 FROM public.itinerary_items WHERE id = $1', [id])).rows.length === 1;
   const session = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/chat/sessions', headers: u.headers, payload: {} })).json().id as string;
-  const reply = (sid: string, payload: unknown) => t.app.inject({ method: 'POST', url: `/api/v1/chat/sessions/${sid}/reply`, headers: u.headers, payload });
+  const reply = (sid: string, payload: object) => t.app.inject({ method: 'POST', url: `/api/v1/chat/sessions/${sid}/reply`, headers: u.headers, payload });
   const assistantMessages = async (sid: string) =>
     (await ctx.db.query<{ id: string; content: string; metadata: Record<string, any> }>(
       "SELECT id, content, metadata FROM public.chat_messages WHERE session_id = $1 AND role = 'assistant' ORDER BY created_at", [sid])).rows;

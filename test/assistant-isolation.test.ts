@@ -40,7 +40,7 @@ describeEachBackend('assistant isolation', (ctx) => {
     flights: (await ctx.db.query('SELECT count(*)::int AS n FROM public.flights WHERE trip_id = $1', [tripB])).rows,
   });
   const session = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/chat/sessions', headers: a.headers, payload: {} })).json().id as string;
-  const reply = (sid: string, payload: unknown) =>
+  const reply = (sid: string, payload: object) =>
     t.app.inject({ method: 'POST', url: `/api/v1/chat/sessions/${sid}/reply`, headers: { ...a.headers, accept: 'application/json' }, payload });
 
   it("another user's trip and items, and unknown ids, are not found to the model; nothing changes", async () => {

@@ -28,7 +28,7 @@ describeEachBackend('assistant turn (mock model)', (ctx) => {
     expect(r.statusCode, r.body).toBe(201);
     return r.json().id as string;
   };
-  const reply = (sid: string, payload: unknown, json = false, user = u) =>
+  const reply = (sid: string, payload: object, json = false, user = u) =>
     t.app.inject({ method: 'POST', url: `/api/v1/chat/sessions/${sid}/reply`, headers: { ...user.headers, ...(json ? { accept: 'application/json' } : {}) }, payload });
   const messages = async (sid: string) =>
     (await ctx.db.query<{ id: string; role: string; content: string; metadata: Record<string, any> }>(
