@@ -165,4 +165,23 @@ describeEachBackend('assistant turn (mock model)', (ctx) => {
     expect(m.prompts.length).toBe(before);
     expect(await messages(sid)).toEqual([]);
   });
+
+  it('limits turns per user per minute (429), each user separately', async () => {
+    const limited = await buildTestApp(ctx.db, { TRIPSAGE_ASSISTANT_RATE_LIMIT: '2', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' }, { languageModel: m.model });
+    try {
+      const send = async (user: TestUser) => {
+        const sid = (await limited.app.inject({ method: 'POST', url: '/api/v1/chat/sessions', headers: user.headers, payload: {} })).json().id;
+        return limited.app.inject({ method: 'POST', url: `/api/v1/chat/sessions/${sid}/reply`, headers: { ...user.headers, accept: 'application/json' }, payload: { content: 'hi' } });
+      };
+      m.push(say('one'), say('two'), say('other user'));
+      expect((await send(u)).statusCode).toBe(200);
+      expect((await send(u)).statusCode).toBe(200);
+      const third = await send(u);
+      expect(third.statusCode).toBe(429);
+      expect(third.json().code).toBe('rate_limited');
+      expect((await send(await makeUser(limited, ctx.db))).statusCode).toBe(200);
+    } finally {
+      await limited.app.close();
+    }
+  });
 });
