@@ -17,13 +17,16 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function tripsage(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** `input`, when given, is written to the command's standard input (then closed). */
+export async function tripsage(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], {
+    const run = promisify(execFile)(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...CLEAN_ENV, ...env },
       timeout: 120_000,
       maxBuffer: 64 << 20,
     });
+    if (input !== undefined) run.child.stdin!.end(input);
+    const r = await run;
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
