@@ -87,6 +87,7 @@ describeEachBackend('MCP server', (ctx) => {
     const bad = await client.callTool({ name: 'add_note', arguments: { trip_id: 'one' } });
     expect(bad.structuredContent).toMatchObject({ error: { code: 'invalid_arguments' } });
     expect((await client.listResources()).resources.map((x) => x.uri)).not.toContain(`tripsage://trips/${theirs.id}`);
+    await expect(client.callTool({ name: 'book_hotel', arguments: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/unknown tool: book_hotel/) });
   });
 
   it('refuses a request without a token (401), and answers GET with 405', async () => {
