@@ -18,7 +18,7 @@ describeEachBackend('assistant approvals', (ctx) => {
 
   beforeAll(async () => {
     m = scriptedModel();
-    t = await buildTestApp(ctx.db, { TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' }, { languageModel: m.model });
+    t = await buildTestApp(ctx.db, {}, { languageModel: m.model });
     u = await makeUser(t, ctx.db);
     tripId = (await insert(ctx.db, 'trips', { user_id: u.id, name: 'Rome', start_date: '2026-04-01', end_date: '2026-04-05', destination: 'Rome', budget: '2000' })).id as number;
   });

@@ -24,7 +24,7 @@ describeEachBackend('assistant BYOK', (ctx) => {
     llm = await startFakeLlm();
     t = await buildTestApp(ctx.db, {
       TRIPSAGE_LLM_PROVIDER: 'openai-compatible', TRIPSAGE_LLM_BASE_URL: llm.baseUrl, TRIPSAGE_LLM_MODEL: 'fake-model',
-      TRIPSAGE_ENCRYPTION_KEYS: KEYS, TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      TRIPSAGE_ENCRYPTION_KEYS: KEYS,
     });
   });
   afterAll(async () => {
@@ -79,7 +79,7 @@ describeEachBackend('assistant BYOK', (ctx) => {
     expect(r.statusCode).toBe(503);
     expect(r.json()).toMatchObject({ code: 'assistant_unavailable', details: { reason: 'no_key', service: 'openai' } });
 
-    const bare = await buildTestApp(ctx.db, { TRIPSAGE_ENCRYPTION_KEYS: KEYS, TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' });
+    const bare = await buildTestApp(ctx.db, { TRIPSAGE_ENCRYPTION_KEYS: KEYS });
     try {
       const v = await makeUser(bare, ctx.db);
       const none = await reply(bare, v, 'text/event-stream');

@@ -25,7 +25,7 @@ describeEachBackend('assistant isolation', (ctx) => {
 
   beforeAll(async () => {
     m = scriptedModel();
-    t = await buildTestApp(ctx.db, { TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' }, { languageModel: m.model });
+    t = await buildTestApp(ctx.db, {}, { languageModel: m.model });
     a = await makeUser(t, ctx.db);
     b = await makeUser(t, ctx.db);
     tripA = (await insert(ctx.db, 'trips', { user_id: a.id, name: 'Mine', start_date: '2026-05-01', end_date: '2026-05-03', destination: 'Oslo', budget: '500' })).id as number;

@@ -17,8 +17,8 @@ describeEachBackend('assistant turn (mock model)', (ctx) => {
 
   beforeAll(async () => {
     m = scriptedModel();
-    // The mock model stands in for the configured provider; the load check is another suite's subject.
-    t = await buildTestApp(ctx.db, { TRIPSAGE_ASSISTANT_MAX_STEPS: '4', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' }, { languageModel: m.model });
+    // The mock model stands in for the configured provider.
+    t = await buildTestApp(ctx.db, { TRIPSAGE_ASSISTANT_MAX_STEPS: '4' }, { languageModel: m.model });
     u = await makeUser(t, ctx.db);
   });
   afterAll(async () => t?.app.close());
@@ -167,7 +167,7 @@ describeEachBackend('assistant turn (mock model)', (ctx) => {
   });
 
   it('limits turns per user per minute (429), each user separately', async () => {
-    const limited = await buildTestApp(ctx.db, { TRIPSAGE_ASSISTANT_RATE_LIMIT: '2', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' }, { languageModel: m.model });
+    const limited = await buildTestApp(ctx.db, { TRIPSAGE_ASSISTANT_RATE_LIMIT: '2' }, { languageModel: m.model });
     try {
       const send = async (user: TestUser) => {
         const sid = (await limited.app.inject({ method: 'POST', url: '/api/v1/chat/sessions', headers: user.headers, payload: {} })).json().id;

@@ -42,7 +42,7 @@ describeEachBackend('assistant through the AI SDK chat client', (ctx) => {
     llm = await startFakeLlm();
     t = await buildTestApp(ctx.db, {
       TRIPSAGE_LLM_PROVIDER: 'openai-compatible', TRIPSAGE_LLM_BASE_URL: llm.baseUrl, TRIPSAGE_LLM_MODEL: 'fake-model',
-      TRIPSAGE_LLM_API_KEY: 'sk-server-key', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      TRIPSAGE_LLM_API_KEY: 'sk-server-key',
     });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

@@ -16,7 +16,7 @@ describeEachBackend('assistant over the OpenAI-compatible protocol', (ctx) => {
   let u: TestUser;
   const env = (extra: Record<string, string> = {}) => ({
     TRIPSAGE_LLM_PROVIDER: 'openai-compatible', TRIPSAGE_LLM_BASE_URL: llm.baseUrl, TRIPSAGE_LLM_MODEL: 'fake-model',
-    TRIPSAGE_LLM_API_KEY: 'sk-server-key', TRIPSAGE_LLM_MAX_RETRIES: '2', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0', ...extra,
+    TRIPSAGE_LLM_API_KEY: 'sk-server-key', TRIPSAGE_LLM_MAX_RETRIES: '2', ...extra,
   });
 
   beforeAll(async () => {

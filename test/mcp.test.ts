@@ -26,7 +26,7 @@ describeEachBackend('MCP server', (ctx) => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    t = await buildTestApp(ctx.db, { TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0' });
+    t = await buildTestApp(ctx.db);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     url = new URL(`http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/mcp`);
     u = await makeUser(t, ctx.db);

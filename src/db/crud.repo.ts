@@ -1,37 +1,55 @@
 /**
  * The generic table repository behind the plain CRUD resources: list with filters, order, paging
- * and an exact count; get, insert, update and delete by key. Table and column names come only
- * from the resource definitions in code (never from a request), and Kysely quotes them;
- * values are always bound parameters.
+ * and an exact count; get, insert, update and delete by key. Typed by table: the table name, the
+ * returned columns, filter and order columns and the written values are checked by the compiler
+ * against the generated schema (schema.generated.ts). Table and column names come only from code
+ * (never from a request), and Kysely quotes them; values are always bound parameters.
  */
-import { sql, type RawBuilder } from 'kysely';
-import { JSON_COLUMNS } from './schema.ts';
+import { sql, type InsertObject, type Kysely, type RawBuilder, type SelectType, type UpdateObject } from 'kysely';
+import { JSON_COLUMNS, type DB } from './schema.ts';
 import type { Tx } from './transaction.ts';
 
+/** A table (or view) of the generated schema. */
+export type TableName = keyof DB & string;
+export type ColumnOf<T extends TableName> = keyof DB[T] & string;
+
 export type FilterOp = '=' | '>' | '>=' | '<' | '<=';
-export interface Filter {
-  column: string;
+export interface Filter<C extends string = string> {
+  column: C;
   op: FilterOp;
   value: unknown;
 }
-export interface OrderBy {
-  column: string;
+export interface OrderBy<C extends string = string> {
+  column: C;
   desc: boolean;
 }
-export interface ListParams {
-  where: Filter[];
-  order: OrderBy[];
+export interface ListParams<C extends string = string> {
+  where: Filter<C>[];
+  order: OrderBy<C>[];
   limit: number;
   offset: number;
   count: boolean;
 }
+/** The key of a row by its `id`. */
+export const byId = (id: unknown): Filter<'id'>[] => [{ column: 'id', op: '=', value: id }];
+
+/** A row as the HTTP layer handles it (validated by zod there, not by the compiler). */
 export type Row = Record<string, unknown>;
 
-// Kysely's types are per-table; this seam is deliberately untyped and tested through every route.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyTx = any;
+/** The returned columns `C` of table `T`, as they arrive (src/db/types.ts). */
+export type RowOf<T extends TableName, C extends ColumnOf<T> = ColumnOf<T>> = { [K in C]: SelectType<DB[T][K]> };
+export type NewRow<T extends TableName> = InsertObject<DB, T>;
+export type RowPatch<T extends TableName> = UpdateObject<DB, T>;
 
-function applyWhere(q: AnyTx, where: Filter[]): AnyTx {
+/**
+ * The one place the table's name is not a literal type: inside the repository, queries run over
+ * a schema of any table with any column (the public signatures above are what is checked).
+ */
+type Loose = Kysely<Record<string, Record<string, unknown>>>;
+const loose = (trx: Tx) => trx as unknown as Loose;
+type Where<Q> = { where(column: string, op: FilterOp, value: unknown): Q };
+
+function applyWhere<Q extends Where<Q>>(q: Q, where: readonly Filter[]): Q {
   return where.reduce((acc, f) => acc.where(f.column, f.op, f.value), q);
 }
 
@@ -45,47 +63,74 @@ export function jsonb<T = unknown>(value: unknown): RawBuilder<T> {
 }
 
 /** JSON columns' values as JSON text: any JSON value (array, string, …) is stored exactly. */
-function encoder(table: string): (values: Row) => Row {
-  const json = JSON_COLUMNS[table] ?? [];
-  if (!json.length) return (v) => v;
+function encoder(table: TableName): (values: object) => Row {
+  const json: readonly string[] = (JSON_COLUMNS as Partial<Record<string, readonly string[]>>)[table] ?? [];
   return (values) => {
-    const out = { ...values };
+    const out: Row = { ...values };
     for (const c of json) if (out[c] !== undefined && out[c] !== null) out[c] = JSON.stringify(out[c]);
     return out;
   };
 }
 
-export function tableRepo(table: string, columns: readonly string[]) {
-  const cols = [...columns];
+export interface TableRepo<T extends TableName = TableName, C extends ColumnOf<T> = ColumnOf<T>> {
+  readonly table: T;
+  readonly columns: readonly C[];
+  list(trx: Tx, p: ListParams<ColumnOf<T>>): Promise<{ rows: RowOf<T, C>[]; total?: number }>;
+  get(trx: Tx, key: Filter<ColumnOf<T>>[]): Promise<RowOf<T, C> | undefined>;
+  insert(trx: Tx, values: NewRow<T>): Promise<RowOf<T, C>>;
+  insertMany(trx: Tx, values: NewRow<T>[]): Promise<RowOf<T, C>[]>;
+  update(trx: Tx, key: Filter<ColumnOf<T>>[], values: RowPatch<T>): Promise<RowOf<T, C> | undefined>;
+  remove(trx: Tx, key: Filter<ColumnOf<T>>[]): Promise<boolean>;
+}
+
+/**
+ * Any table's repository with its types erased to rows and column names: what the generic
+ * resource routes and the trip transfer work with once a definition has been checked.
+ */
+export interface AnyTableRepo {
+  readonly table: TableName;
+  list(trx: Tx, p: ListParams): Promise<{ rows: Row[]; total?: number }>;
+  get(trx: Tx, key: Filter[]): Promise<Row | undefined>;
+  insert(trx: Tx, values: Row): Promise<Row>;
+  insertMany(trx: Tx, values: Row[]): Promise<Row[]>;
+  update(trx: Tx, key: Filter[], values: Row): Promise<Row | undefined>;
+  remove(trx: Tx, key: Filter[]): Promise<boolean>;
+}
+
+export function tableRepo<T extends TableName, C extends ColumnOf<T>>(table: T, columns: readonly C[]): TableRepo<T, C> {
+  const cols: string[] = [...columns];
+  const name: string = table;
   const encode = encoder(table);
-  return {
-    async list(trx: Tx, p: ListParams): Promise<{ rows: Row[]; total?: number }> {
-      let q = applyWhere((trx as AnyTx).selectFrom(table).select(cols), p.where);
+  type Out = RowOf<T, C>;
+  const repo: TableRepo<T, C> = {
+    table,
+    columns,
+    async list(trx, p) {
+      let q = applyWhere(loose(trx).selectFrom(name).select(cols), p.where);
       for (const o of p.order) q = q.orderBy(o.column, o.desc ? 'desc' : 'asc');
-      const rows = (await q.limit(p.limit).offset(p.offset).execute()) as Row[];
+      const rows = (await q.limit(p.limit).offset(p.offset).execute()) as Out[];
       if (!p.count) return { rows };
-      const c = await applyWhere((trx as AnyTx).selectFrom(table).select(sql<number>`count(*)::int`.as('n')), p.where).executeTakeFirst();
-      return { rows, total: (c as { n: number }).n };
+      const c = await applyWhere(loose(trx).selectFrom(name).select(sql<number>`count(*)::int`.as('n')), p.where).executeTakeFirstOrThrow();
+      return { rows, total: c.n };
     },
-    async get(trx: Tx, key: Filter[]): Promise<Row | undefined> {
-      return applyWhere((trx as AnyTx).selectFrom(table).select(cols), key).executeTakeFirst();
+    async get(trx, key) {
+      return (await applyWhere(loose(trx).selectFrom(name).select(cols), key).executeTakeFirst()) as Out | undefined;
     },
-    async insert(trx: Tx, values: Row): Promise<Row> {
-      return (trx as AnyTx).insertInto(table).values(encode(values)).returning(cols).executeTakeFirstOrThrow();
+    async insert(trx, values) {
+      return (await loose(trx).insertInto(name).values(encode(values)).returning(cols).executeTakeFirstOrThrow()) as Out;
     },
-    async insertMany(trx: Tx, values: Row[]): Promise<Row[]> {
+    async insertMany(trx, values) {
       if (!values.length) return [];
-      return (trx as AnyTx).insertInto(table).values(values.map(encode)).returning(cols).execute();
+      return (await loose(trx).insertInto(name).values(values.map(encode)).returning(cols).execute()) as Out[];
     },
-    async update(trx: Tx, key: Filter[], values: Row): Promise<Row | undefined> {
-      if (!Object.keys(values).length) return this.get(trx, key);
-      return applyWhere((trx as AnyTx).updateTable(table).set(encode(values)), key).returning(cols).executeTakeFirst();
+    async update(trx, key, values) {
+      if (!Object.keys(values).length) return repo.get(trx, key);
+      return (await applyWhere(loose(trx).updateTable(name).set(encode(values)), key).returning(cols).executeTakeFirst()) as Out | undefined;
     },
-    async remove(trx: Tx, key: Filter[]): Promise<boolean> {
-      const r = await applyWhere((trx as AnyTx).deleteFrom(table), key).executeTakeFirst();
+    async remove(trx, key) {
+      const r = await applyWhere(loose(trx).deleteFrom(name), key).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },
   };
+  return repo;
 }
-
-export type TableRepo = ReturnType<typeof tableRepo>;

@@ -8,6 +8,8 @@
  * - TIMESTAMPTZ becomes an ISO 8601 string with the database's full microsecond precision
  *   ('2026-05-01T09:30:00.123456+00:00'), as PostgREST returns it; sessions run in UTC.
  */
+import type { ColumnType } from 'kysely';
+
 export const OID = {
   INT8: 20,
   NUMERIC: 1700,
@@ -41,3 +43,15 @@ export const typeParsers: Record<number, (value: string) => unknown> = {
   [OID.TIMESTAMP]: identity,
   [OID.TIMESTAMPTZ]: isoTimestamp,
 };
+
+/** A TIMESTAMPTZ column: read as an ISO 8601 string (above), written as text or a Date. */
+export type Timestamptz = ColumnType<string, string | Date, string | Date>;
+
+/** A JSON value as json/jsonb columns return it. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/**
+ * A json/jsonb column: read as parsed JSON; written as any JSON-serialisable value (the table
+ * repository sends JSON columns as JSON text, see crud.repo.ts).
+ */
+export type JsonColumn = ColumnType<Json, object | string | number | boolean | null, object | string | number | boolean | null>;

@@ -5,33 +5,34 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Filter, FilterOp, Row, TableRepo } from '../db/crud.repo.ts';
+import type { AnyTableRepo, ColumnOf, Filter, FilterOp, Row, TableName, TableRepo } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { inTx, userIdOf } from './context.ts';
 import { notFound, nothingToUpdate } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from './list.ts';
 
-export interface ParentDef {
+export interface ParentDef<C extends string = string> {
   param: string;
-  column: string;
+  column: C;
   noun: string;
   schema: z.ZodType;
   visible(trx: Tx, id: unknown): Promise<boolean>;
 }
 
-export interface ResourceDef {
+/** A plain resource over table `T`: its columns below are checked against the generated schema. */
+export interface ResourceDef<T extends TableName, C extends ColumnOf<T>> {
   tag: string;
   noun: string;
   path: string;
-  repo: TableRepo;
+  repo: TableRepo<T, C>;
   idSchema: z.ZodType;
   row: z.ZodType;
   create: z.ZodObject;
   patch: z.ZodObject;
-  parent?: ParentDef;
+  parent?: ParentDef<ColumnOf<T>>;
   /** Column set to the caller's user id on create (never taken from the body). */
-  ownerColumn?: string;
-  list: ListQueryOptions;
+  ownerColumn?: ColumnOf<T>;
+  list: ListQueryOptions<ColumnOf<T>>;
   /** Leave out routes a resource does not have (e.g. search history has no PATCH). */
   without?: ReadonlyArray<'get' | 'patch' | 'delete'>;
   /**
@@ -56,7 +57,9 @@ export const bigintId = z
 export const uuidId = z.string().uuid();
 export const noContent = z.null().describe('No content');
 
-export function registerResource(app: FastifyInstance, def: ResourceDef): void {
+export function registerResource<T extends TableName, C extends ColumnOf<T>>(app: FastifyInstance, checked: ResourceDef<T, C>): void {
+  // Checked where it is declared; from here on, rows and column names (values come from zod).
+  const def = checked as unknown as Omit<ResourceDef<T, C>, 'repo'> & { repo: AnyTableRepo };
   const parent = def.parent;
   const params = z.object(parent ? { [parent.param]: parent.schema } : {});
   const itemParams = z.object({ ...(parent ? { [parent.param]: parent.schema } : {}), id: def.idSchema });

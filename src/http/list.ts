@@ -8,17 +8,18 @@ import { z } from 'zod';
 import type { Filter, FilterOp, ListParams, OrderBy } from '../db/crud.repo.ts';
 import { HttpError } from './errors.ts';
 
-export interface FilterDef {
-  column: string;
+export interface FilterDef<C extends string = string> {
+  column: C;
   op: FilterOp;
   schema: z.ZodType;
   description: string;
 }
 
-export interface ListQueryOptions {
-  orderable: readonly string[];
-  defaultOrder: OrderBy[];
-  filters?: Record<string, FilterDef>;
+/** A collection's query options; `C`: the table's columns (checked where a resource is declared). */
+export interface ListQueryOptions<C extends string = string> {
+  orderable: readonly C[];
+  defaultOrder: OrderBy<C>[];
+  filters?: Record<string, FilterDef<C>>;
 }
 
 export const MAX_LIMIT = 1000;
@@ -39,17 +40,19 @@ export function listQuery(opts: ListQueryOptions) {
   });
 }
 
-export function parseOrder(text: string | undefined, opts: ListQueryOptions): OrderBy[] {
-  if (!text) return [...opts.defaultOrder, ...(opts.defaultOrder.some((o) => o.column === 'id') ? [] : [{ column: 'id', desc: false }])];
-  const order = text.split(',').map((part) => {
+export function parseOrder<C extends string>(text: string | undefined, opts: ListQueryOptions<C>): OrderBy<C>[] {
+  // A unique tiebreaker keeps pages stable (every listed table has an id).
+  const id = { column: 'id' as C, desc: false };
+  if (!text) return [...opts.defaultOrder, ...(opts.defaultOrder.some((o) => o.column === 'id') ? [] : [id])];
+  const orderable: readonly string[] = opts.orderable;
+  const order = text.split(',').map((part): OrderBy<C> => {
     const [column = '', dir = 'asc', ...rest] = part.trim().split('.');
-    if (!opts.orderable.includes(column) || !['asc', 'desc'].includes(dir) || rest.length) {
+    if (!orderable.includes(column) || !['asc', 'desc'].includes(dir) || rest.length) {
       throw new HttpError(400, 'invalid_order', `cannot order by "${part}"`, { orderable: opts.orderable }, `use column.asc or column.desc with one of: ${opts.orderable.join(', ')}`);
     }
-    return { column, desc: dir === 'desc' };
+    return { column: column as C, desc: dir === 'desc' };
   });
-  // A unique tiebreaker keeps pages stable.
-  if (!order.some((o) => o.column === 'id')) order.push({ column: 'id', desc: false });
+  if (!order.some((o) => o.column === 'id')) order.push(id);
   return order;
 }
 
@@ -62,7 +65,7 @@ export function contentRange(offset: number, count: number, total: number): stri
  * A collection request (validated by `listQuery`) as repository list parameters: the resource's
  * filters that were sent, after `scope` (e.g. the parent trip); order, page and count.
  */
-export function listParamsOf(req: FastifyRequest, opts: ListQueryOptions, scope: Filter[] = []): ListParams {
+export function listParamsOf<C extends string>(req: FastifyRequest, opts: ListQueryOptions<C>, scope: Filter<C>[] = []): ListParams<C> {
   const q = req.query as Record<string, unknown>;
   const where = [...scope];
   for (const [name, f] of Object.entries(opts.filters ?? {})) {

@@ -3,6 +3,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ColumnOf } from '../db/crud.repo.ts';
 import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { bigintId, noContent } from '../http/crud.routes.ts';
@@ -25,7 +26,7 @@ const keyCreate = z.strictObject({
   is_active: z.boolean().optional(),
 });
 const keyPatch = keyCreate.partial().strict().refine((v) => Object.keys(v).length > 0, 'nothing to update: send at least one field');
-const list: ListQueryOptions = {
+const list: ListQueryOptions<ColumnOf<'api_keys'>> = {
   orderable: ['service_name', 'key_name', 'created_at', 'last_used_at', 'id'],
   defaultOrder: [{ column: 'service_name', desc: false }, { column: 'key_name', desc: false }],
   filters: { service_name: { column: 'service_name', op: '=', schema: text(100), description: 'only keys for this service' } },

@@ -2,7 +2,7 @@
  * The key vault's rules: values are encrypted before they reach the database and never leave it
  * through the API; renaming a key re-binds its ciphertext to the new name.
  */
-import type { Row } from '../db/crud.repo.ts';
+import { byId, type Row, type RowPatch } from '../db/crud.repo.ts';
 import { asServiceWithin, type Caller, type Tx } from '../db/transaction.ts';
 import { notFound } from '../domain/errors.ts';
 import { decryptSecret, encryptSecret, maskHint, type KeyBinding, type KeyRing } from './crypto.ts';
@@ -38,7 +38,7 @@ export interface KeyPatch {
 }
 
 export async function updateKey(trx: Tx, ring: KeyRing, caller: Caller, id: number, patch: KeyPatch): Promise<Row> {
-  const key = [{ column: 'id', op: '=' as const, value: id }];
+  const key = byId(id);
   const current = await keysRepo.get(trx, key); // as the caller: RLS decides whether it exists
   if (!current) throw notFound('API key');
   const next: KeyBinding = {
@@ -46,7 +46,7 @@ export async function updateKey(trx: Tx, ring: KeyRing, caller: Caller, id: numb
     service_name: patch.service_name ?? (current.service_name as string),
     key_name: patch.key_name ?? (current.key_name as string),
   };
-  const values: Row = {};
+  const values: RowPatch<'api_keys'> = {};
   if (patch.is_active !== undefined) values.is_active = patch.is_active;
   if (patch.expires_at !== undefined) values.expires_at = patch.expires_at;
   const rebind = next.service_name !== current.service_name || next.key_name !== current.key_name;

@@ -15,6 +15,7 @@ import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../htt
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
 import { EMBEDDING_DIM } from './embedders.ts';
 import type { MemoryAccess } from './memory.access.ts';
+import type { ColumnOf } from '../db/crud.repo.ts';
 import { deleteAllMemories, getMemory, memoryTable, type MemoryRow } from './memory.repo.ts';
 import {
   applyPatch, prepareMemories, preparePatch, prepareSearch, runSearch, storeMemories,
@@ -55,7 +56,7 @@ const searchBody = z
   })
   .refine((b) => (b.query === undefined) !== (b.embedding === undefined), { message: 'send exactly one of query or embedding' });
 
-const list: ListQueryOptions = {
+const list: ListQueryOptions<ColumnOf<'memory_embeddings'>> = {
   orderable: ['created_at', 'updated_at', 'content_type', 'id'],
   defaultOrder: [{ column: 'created_at', desc: true }],
   filters: { content_type: { column: 'content_type', op: '=', schema: text(100), description: 'only memories of this type' } },

@@ -3,7 +3,7 @@
  * selection and comparisons. Functions take the caller's transaction; RLS decides visibility.
  * Amounts come from SQL as exact decimal strings and are only passed along here.
  */
-import type { Row } from '../db/crud.repo.ts';
+import { byId, type Row } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { conflict, DomainError, notFound } from '../domain/errors.ts';
 import * as repo from './planning.repo.ts';
@@ -219,7 +219,7 @@ export async function beforeCreateComparison(trx: Tx, values: Row): Promise<void
 
 /** Recomputes a stored comparison; undefined when the caller cannot see it. */
 export async function refreshComparison(trx: Tx, comparisonId: number): Promise<Row | undefined> {
-  const key = [{ column: 'id', op: '=' as const, value: comparisonId }];
+  const key = byId(comparisonId);
   const current = await comparisonsRepo.get(trx, key);
   if (!current) return undefined;
   const data = await computeComparison(trx, storedTripIds(current.comparison_data), { allowMissing: true });

@@ -10,7 +10,7 @@
  * constraint, the itinerary-day trigger) rolls everything back.
  */
 import { z } from 'zod';
-import type { Row, TableRepo } from '../db/crud.repo.ts';
+import { byId, type AnyTableRepo, type OrderBy, type Row } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { notFound } from '../domain/errors.ts';
 import { timestamp } from '../http/schemas.ts';
@@ -65,18 +65,18 @@ const CHILDREN = [
   ['itinerary_items', itineraryItemsRepo, false],
   ['notes', notesRepo, true],
   ['saved_options', savedOptionsRepo, true],
-] as const satisfies ReadonlyArray<readonly [keyof TripDocument, TableRepo, boolean]>;
+] as const satisfies ReadonlyArray<readonly [keyof TripDocument, AnyTableRepo, boolean]>;
 
-const ORDER = [{ column: 'id', desc: false }];
+const ORDER: OrderBy<'id'>[] = [{ column: 'id', desc: false }];
 
-async function all(trx: Tx, repo: TableRepo, tripId: number): Promise<Row[]> {
+async function all(trx: Tx, repo: AnyTableRepo, tripId: number): Promise<Row[]> {
   const { rows } = await repo.list(trx, { where: [{ column: 'trip_id', op: '=', value: tripId }], order: ORDER, limit: 1_000_000, offset: 0, count: false });
   return rows;
 }
 
 /** One visible trip as a document (404 when the caller cannot see it). */
 export async function exportTrip(trx: Tx, tripId: number): Promise<Record<string, unknown>> {
-  const trip = await tripsRepo.get(trx, [{ column: 'id', op: '=', value: tripId }]);
+  const trip = await tripsRepo.get(trx, byId(tripId));
   if (!trip) throw notFound('trip');
   const doc: Record<string, unknown> = { format: TRIP_FORMAT, version: TRANSFER_VERSION, exported_at: new Date().toISOString(), trip };
   for (const [name, repo] of CHILDREN) doc[name] = await all(trx, repo, tripId);
@@ -91,10 +91,11 @@ export async function exportTrips(trx: Tx): Promise<Record<string, unknown>> {
   return { format: TRIPS_FORMAT, version: TRANSFER_VERSION, exported_at: new Date().toISOString(), trips };
 }
 
-const strip = (r: Record<string, unknown>): Row => {
+/** A document's row without the columns it carried from its source database. */
+function strip<R extends Record<string, unknown>>(r: R): Omit<R, keyof typeof foreign> {
   const { id: _i, trip_id: _t, user_id: _u, created_at: _c, updated_at: _m, ...rest } = r;
   return rest;
-};
+}
 
 export interface ImportedTrip {
   trip: Row;
@@ -104,7 +105,7 @@ export interface ImportedTrip {
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
 const CHUNK = 2000;
 
-async function insertChunked(trx: Tx, repo: TableRepo, rows: Row[]): Promise<void> {
+async function insertChunked(trx: Tx, repo: AnyTableRepo, rows: Row[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await repo.insertMany(trx, rows.slice(i, i + CHUNK));
 }
 

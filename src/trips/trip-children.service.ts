@@ -4,7 +4,7 @@
  * visible to the caller (RLS), the row is bound to it (and, for notes and saved options, to the
  * caller), and a selected saved option deselects the others of its type.
  */
-import type { Row, TableRepo } from '../db/crud.repo.ts';
+import type { AnyTableRepo, Row } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { notFound } from '../domain/errors.ts';
 import { beforeCreateSavedOption } from './planning.service.ts';
@@ -15,7 +15,7 @@ import {
 export type TripChildKind = 'flight' | 'accommodation' | 'transportation' | 'itinerary_item' | 'note' | 'saved_option';
 
 interface ChildDef {
-  repo: TableRepo;
+  repo: AnyTableRepo;
   /** Carries the creating user in `user_id` (never taken from the body). */
   owned: boolean;
   beforeCreate?(trx: Tx, values: Row): Promise<void>;

@@ -3,7 +3,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { bigintId, registerResource, type ParentDef } from '../http/crud.routes.ts';
+import type { ColumnOf, OrderBy, TableName } from '../db/crud.repo.ts';
+import { bigintId, registerResource, type ParentDef, type ResourceDef } from '../http/crud.routes.ts';
 import { date } from '../http/schemas.ts';
 import {
   accommodationsRepo, comparisonsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo,
@@ -12,11 +13,35 @@ import {
 import * as s from './trips.schemas.ts';
 import * as planning from './planning.service.ts';
 import { registerPlanningRoutes } from './planning.routes.ts';
-import { addTripChild } from './trip-children.service.ts';
+import { addTripChild, type TripChildKind } from './trip-children.service.ts';
 
 const BASE = '/api/v1';
-const trip: ParentDef = { param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible };
-const byCreated = [{ column: 'created_at', desc: false }];
+const trip: ParentDef<'trip_id'> = { param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible };
+const byCreated: OrderBy<'created_at'>[] = [{ column: 'created_at', desc: false }];
+
+/** The tables planned under a trip (they have a trip_id). */
+type TripChild = { [K in TableName]: 'trip_id' extends ColumnOf<K> ? K : never }[TableName];
+
+/** A table planned under a trip: /trips/:trip_id/<path>. */
+interface ChildDef<T extends TripChild, C extends ColumnOf<T>> extends Pick<ResourceDef<T, C>, 'noun' | 'repo' | 'row' | 'create' | 'ownerColumn' | 'hooks'> {
+  path: string;
+  /** Created by the trips service's addTripChild (shared with the assistant's tools). */
+  kind: TripChildKind;
+  orderable: readonly ColumnOf<T>[];
+  first: ColumnOf<T>;
+}
+
+function registerChild<T extends TripChild, C extends ColumnOf<T>>(app: FastifyInstance, c: ChildDef<T, C>): void {
+  // Every TripChild has trip_id (the compiler cannot see it through the generic T).
+  const parent = trip as ParentDef<ColumnOf<T>>;
+  registerResource(app, {
+    tag: 'trip planning', noun: c.noun, path: `${BASE}/trips/:trip_id/${c.path}`, repo: c.repo, idSchema: bigintId,
+    row: c.row, create: c.create, patch: s.patchOf(c.create), parent, ownerColumn: c.ownerColumn,
+    list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
+    createWith: (trx, tripId, body, userId) => addTripChild(trx, c.kind, tripId as number, userId, body),
+    hooks: c.hooks,
+  });
+}
 
 export function registerTripRoutes(app: FastifyInstance): void {
   // Fixed paths (/trips/import, /trips/:trip_id/summary, …) before the generic ones.
@@ -36,31 +61,19 @@ export function registerTripRoutes(app: FastifyInstance): void {
     },
   });
 
-  const children = [
-    { path: 'flights', kind: 'flight', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
-      orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
-    { path: 'accommodations', kind: 'accommodation', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
-      orderable: ['check_in_date', 'check_out_date', 'total_price', 'rating', 'created_at', 'id'], first: 'check_in_date' },
-    { path: 'transportation', kind: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
-      orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' },
-    { path: 'notes', kind: 'note', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
-      orderable: ['created_at', 'updated_at', 'title', 'id'], first: 'created_at', owner: true },
-    { path: 'saved-options', kind: 'saved_option', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
-      orderable: ['option_type', 'created_at', 'id'], first: 'created_at', owner: true },
-  ] as const;
-  for (const c of children) {
-    registerResource(app, {
-      tag: 'trip planning', noun: c.noun, path: `${BASE}/trips/:trip_id/${c.path}`, repo: c.repo, idSchema: bigintId,
-      row: c.row, create: c.create, patch: s.patchOf(c.create), parent: trip,
-      ownerColumn: 'owner' in c ? 'user_id' : undefined,
-      list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
-      createWith: (trx, tripId, body, userId) => addTripChild(trx, c.kind, tripId as number, userId, body),
-      // Selecting a saved option deselects the others of its type in the trip (same transaction).
-      hooks: c.path === 'saved-options'
-        ? { beforePatch: (trx, key, values) => planning.beforePatchSavedOption(trx, key, values) }
-        : undefined,
-    });
-  }
+  // Selecting a saved option deselects the others of its type in the trip (same transaction; on
+  // create, addTripChild does it).
+  const savedOptionHooks = { beforePatch: planning.beforePatchSavedOption };
+  registerChild(app, { path: 'flights', kind: 'flight', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
+    orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' });
+  registerChild(app, { path: 'accommodations', kind: 'accommodation', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
+    orderable: ['check_in_date', 'check_out_date', 'total_price', 'rating', 'created_at', 'id'], first: 'check_in_date' });
+  registerChild(app, { path: 'transportation', kind: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
+    orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' });
+  registerChild(app, { path: 'notes', kind: 'note', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
+    orderable: ['created_at', 'updated_at', 'title', 'id'], first: 'created_at', ownerColumn: 'user_id' });
+  registerChild(app, { path: 'saved-options', kind: 'saved_option', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
+    orderable: ['option_type', 'created_at', 'id'], first: 'created_at', ownerColumn: 'user_id', hooks: savedOptionHooks });
 
   registerResource(app, {
     tag: 'trip planning', noun: 'itinerary item', path: `${BASE}/trips/:trip_id/itinerary-items`, repo: itineraryItemsRepo,

@@ -16,8 +16,14 @@ export interface TestApp {
   config: Config;
 }
 
+/**
+ * The event-loop guard is off unless a test sets it (test/overload.test.ts): on a busy test
+ * machine a lag spike would otherwise answer an unrelated test's request with 503.
+ */
 export async function buildTestApp(db: Database, env: Record<string, string> = {}, extra: Pick<AppDeps, 'languageModel'> = {}): Promise<TestApp> {
-  const config = loadConfig({}, { TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', ...env });
+  const config = loadConfig({}, {
+    TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env,
+  });
   const tokens = createTokenService(config);
   const app = await buildApp({ config, db, tokens, logger: false, ...extra });
   await app.ready();

@@ -4,14 +4,12 @@
  * trips feature's own service (addTripChild), the same code the HTTP routes run.
  */
 import { z } from 'zod';
-import type { Row } from '../../db/crud.repo.ts';
+import { byId, type Row } from '../../db/crud.repo.ts';
 import { notFound, nothingToUpdate } from '../../domain/errors.ts';
 import { addTripChild, type TripChildKind } from '../../trips/trip-children.service.ts';
 import { itineraryItemsRepo } from '../../trips/trips.repo.ts';
 import * as s from '../../trips/trips.schemas.ts';
 import { defineTool, itemIdField, tripIdField, type ToolDef } from './registry.ts';
-
-const byItem = (id: number) => [{ column: 'id', op: '=' as const, value: id }];
 
 function addTool(name: string, title: string, description: string, kind: TripChildKind, body: z.ZodObject, key: string): ToolDef {
   return defineTool({
@@ -41,7 +39,7 @@ export const updateItineraryItem = defineTool({
   destructive: false,
   run: (ctx, { item_id, ...patch }) => ctx.tx(async (trx) => {
     if (!Object.keys(patch).length) throw nothingToUpdate();
-    const item = await itineraryItemsRepo.update(trx, byItem(item_id as number), patch);
+    const item = await itineraryItemsRepo.update(trx, byId(item_id as number), patch);
     if (!item) throw notFound('itinerary item');
     return { itinerary_item: item };
   }, { readOnly: false }),
@@ -55,8 +53,8 @@ export const deleteItineraryItem = defineTool({
   readOnly: false,
   destructive: true,
   run: (ctx, i) => ctx.tx(async (trx) => {
-    const item = await itineraryItemsRepo.get(trx, byItem(i.item_id));
-    if (!item || !(await itineraryItemsRepo.remove(trx, byItem(i.item_id)))) throw notFound('itinerary item');
+    const item = await itineraryItemsRepo.get(trx, byId(i.item_id));
+    if (!item || !(await itineraryItemsRepo.remove(trx, byId(i.item_id)))) throw notFound('itinerary item');
     return { deleted: item };
   }, { readOnly: false }),
 });

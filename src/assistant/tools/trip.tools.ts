@@ -4,7 +4,7 @@
  * "not found", exactly as over HTTP.
  */
 import { z } from 'zod';
-import type { TableRepo } from '../../db/crud.repo.ts';
+import { byId, type AnyTableRepo } from '../../db/crud.repo.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { notFound, nothingToUpdate } from '../../domain/errors.ts';
 import { computeComparison, tripDays, tripSummary } from '../../trips/planning.service.ts';
@@ -16,9 +16,7 @@ import { defineTool, tripIdField } from './registry.ts';
 export const TRIP_PARTS_LIMIT = 50;
 export const MAX_TRIPS_LISTED = 100;
 
-const byTrip = (tripId: number) => [{ column: 'id', op: '=' as const, value: tripId }];
-
-async function partsOf(trx: Tx, repo: TableRepo, tripId: number, first: string) {
+async function partsOf(trx: Tx, repo: AnyTableRepo, tripId: number, first: string) {
   const page = await repo.list(trx, {
     where: [{ column: 'trip_id', op: '=', value: tripId }],
     order: [{ column: first, desc: false }, { column: 'id', desc: false }],
@@ -31,7 +29,7 @@ async function partsOf(trx: Tx, repo: TableRepo, tripId: number, first: string) 
 
 /** The trip, its summary, a page of days, and what is booked under it (shared with MCP resources). */
 export async function tripOverview(trx: Tx, tripId: number, fromDay = 1, days = 14) {
-  const trip = await tripsRepo.get(trx, byTrip(tripId));
+  const trip = await tripsRepo.get(trx, byId(tripId));
   if (!trip) throw notFound('trip');
   const [summary, dayPage, flights, accommodations, transportation] = [
     await tripSummary(trx, tripId),
@@ -103,7 +101,7 @@ export const updateTrip = defineTool({
   destructive: false,
   run: (ctx, { trip_id, ...patch }) => ctx.tx(async (trx) => {
     if (!Object.keys(patch).length) throw nothingToUpdate();
-    const trip = await tripsRepo.update(trx, byTrip(trip_id as number), patch);
+    const trip = await tripsRepo.update(trx, byId(trip_id as number), patch);
     if (!trip) throw notFound('trip');
     return { trip };
   }, { readOnly: false }),
