@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/harness/global-setup.ts'],
+    include: ['test/**/*.test.ts', 'web/test/**/*.test.ts'],
+    globalSetup: ['test/harness/global-setup.ts', 'test/web/global-setup.ts'],
     // Each file opens its own clone of a migrated template (PGlite instances are heavy): two
     // workers on a 2-core machine.
     pool: 'forks',

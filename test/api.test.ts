@@ -94,6 +94,8 @@ interface ResourceSpec {
   has: { get: boolean; patch: boolean; delete: boolean };
   /** Parent in the path (trip_id / session_id), to test a bad and a missing parent. */
   parent?: 'trip' | 'session';
+  /** Fields reads add to the written row (a trip's list and get say the caller's role). */
+  onRead?: Json;
 }
 
 interface World {
@@ -114,6 +116,7 @@ const tripBody = (over: Json = {}): Json => ({
 const RESOURCES: ResourceSpec[] = [
   {
     name: 'trips',
+    onRead: { role: 'owner' },
     collection: () => '/api/v1/trips',
     create: tripBody({ travelers: 2, trip_type: 'family', flexibility: { days: 2 }, description: 'first' }),
     expected: { budget: '1000.10', travelers: 2, status: 'planning', trip_type: 'family', flexibility: { days: 2 } },
@@ -308,14 +311,14 @@ describeEachBackend('HTTP API', (ctx) => {
         expect(r.status, r.text).toBe(200);
         expect(Array.isArray(r.body)).toBe(true);
         const found = (r.body as Json[]).find((x) => x.id === created.id);
-        expect(found).toEqual(created);
+        expect(found).toEqual({ ...created, ...spec.onRead });
       });
 
       if (spec.has.get) {
         it('GET /{id} returns it; a missing id is a JSON 404', async () => {
           const r = await as(a).get(itemUrl());
           expect(r.status, r.text).toBe(200);
-          expect(r.body).toEqual(created);
+          expect(r.body).toEqual({ ...created, ...spec.onRead });
           expectError(await as(a).get(itemUrl(missingId(spec))), 404, 'not_found');
         });
       }
@@ -720,11 +723,20 @@ describeEachBackend('HTTP API', (ctx) => {
       expectError(await as(a).get(`${base}?order=key_hint.asc`), 400, 'invalid_order');
     });
 
-    // Values are at least 8 characters, so the 4-character hint never discloses most of one.
-    it('a short value is not disclosed through key_hint', async () => {
-      const r = await as(a).post(base, { service_name: 'short', key_name: 'k', value: 'abcd' });
-      if (r.status === 201) expect(r.text).not.toContain('abcd');
-      else expectInvalid(r, 'value');
+    // A hint only where four characters are at most a fifth of the key.
+    it('a short value is not disclosed through key_hint: no hint below 20 characters', async () => {
+      const short = await as(a).post(base, { service_name: 'short', key_name: 'k8', value: 'abcd1234' });
+      expect(short.status, short.text).toBe(201);
+      expect((short.body as Json).key_hint).toBeNull();
+      expect(short.text).not.toContain('1234');
+      const nineteen = await as(a).post(base, { service_name: 'short', key_name: 'k19', value: 'sk-0123456789abcdef' });
+      expect((nineteen.body as Json).key_hint).toBeNull();
+      const twenty = await as(a).post(base, { service_name: 'short', key_name: 'k20', value: 'sk-0123456789abcdefg' });
+      expect((twenty.body as Json).key_hint).toBe('defg');
+      // Re-keying to a short value drops the hint.
+      const rekeyed = await as(a).patch(`${base}/${(twenty.body as Json).id}`, { value: 'tiny-key' });
+      expect((rekeyed.body as Json).key_hint).toBeNull();
+      expectError(await as(a).post(base, { service_name: 'short', key_name: 'k4', value: 'abcd' }), 400, 'invalid_request');
     });
 
     it('DELETE → 204, then 404', async () => {
@@ -845,16 +857,20 @@ describeEachBackend('HTTP API', (ctx) => {
         expect(paths, p).toContain(p);
       }
       expect(paths).not.toContain('/health');
-      const post = doc.paths['/api/v1/trips']!.post as { requestBody: { content: Record<string, { schema: Json }> } };
-      const schema = post.requestBody.content['application/json']!.schema as { properties: Json; required: string[]; additionalProperties: unknown };
+      // Request bodies are named components (test/openapi.test.ts): follow the $ref.
+      const body = (op: Json): { properties: Json; required: string[]; additionalProperties: unknown } => {
+        const s = (op as { requestBody: { content: Record<string, { schema: Json }> } }).requestBody.content['application/json']!.schema;
+        const named = (doc.components as { schemas: Record<string, Json> }).schemas;
+        return (typeof s.$ref === 'string' ? named[s.$ref.replace('#/components/schemas/', '')] : s) as never;
+      };
+      const schema = body(doc.paths['/api/v1/trips']!.post!);
       expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'start_date', 'end_date', 'destination', 'budget', 'travelers']));
       expect(schema.required).toEqual(expect.arrayContaining(['name', 'start_date', 'end_date', 'destination', 'budget']));
       expect(schema.additionalProperties).toBe(false);
-      const flightPost = doc.paths['/api/v1/trips/{trip_id}/flights']!.post as { requestBody: { content: Record<string, { schema: { properties: Json } }> }; parameters: Json[] };
-      expect(Object.keys(flightPost.requestBody.content['application/json']!.schema.properties)).toContain('departure_time');
+      const flightPost = doc.paths['/api/v1/trips/{trip_id}/flights']!.post as { parameters: Json[] };
+      expect(Object.keys(body(flightPost).properties)).toContain('departure_time');
       expect(flightPost.parameters.some((p) => p.name === 'trip_id' && p.in === 'path')).toBe(true);
-      const keyPost = doc.paths['/api/v1/api-keys']!.post as { requestBody: { content: Record<string, { schema: { properties: Json } }> } };
-      expect(Object.keys(keyPost.requestBody.content['application/json']!.schema.properties)).toContain('value');
+      expect(Object.keys(body(doc.paths['/api/v1/api-keys']!.post!).properties)).toContain('value');
       const list = doc.paths['/api/v1/trips']!.get as { parameters: Json[] };
       expect(list.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['limit', 'offset', 'order', 'status', 'from', 'to']));
       expect(JSON.stringify(doc.components)).toContain('bearer');

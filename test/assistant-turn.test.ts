@@ -173,10 +173,12 @@ describeEachBackend('assistant turn (mock model)', (ctx) => {
         const sid = (await limited.app.inject({ method: 'POST', url: '/api/v1/chat/sessions', headers: user.headers, payload: {} })).json().id;
         return limited.app.inject({ method: 'POST', url: `/api/v1/chat/sessions/${sid}/reply`, headers: { ...user.headers, accept: 'application/json' }, payload: { content: 'hi' } });
       };
+      // Counters live in the database (shared by every app on it): a user with no turns yet.
+      const fresh = await makeUser(limited, ctx.db);
       m.push(say('one'), say('two'), say('other user'));
-      expect((await send(u)).statusCode).toBe(200);
-      expect((await send(u)).statusCode).toBe(200);
-      const third = await send(u);
+      expect((await send(fresh)).statusCode).toBe(200);
+      expect((await send(fresh)).statusCode).toBe(200);
+      const third = await send(fresh);
       expect(third.statusCode).toBe(429);
       expect(third.json().code).toBe('rate_limited');
       expect((await send(await makeUser(limited, ctx.db))).statusCode).toBe(200);

@@ -43,7 +43,7 @@ describe('tripsage chat (embedded)', () => {
       text('Removed one, kept the other.'),
     );
     const env = { TRIPSAGE_LLM_PROVIDER: 'openai-compatible', TRIPSAGE_LLM_BASE_URL: llm.baseUrl, TRIPSAGE_LLM_MODEL: 'fake-model', TRIPSAGE_LLM_API_KEY: 'sk-cli' };
-    const r = await tripsage([...dd, 'chat', '--email', 'chat@example.test'], env, 'plan Lisbon\nremove both\ny\nn\nexit\n');
+    const r = await tripsage([...dd, 'chat', '--email', 'chat@example.test'], env, { input: 'plan Lisbon\nremove both\ny\nn\nexit\n' });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^chat session [0-9a-f-]{36} \(chat@example\.test\)/);
     expect(r.stdout).toContain('  → create_trip {"name":"Lisbon"');
@@ -64,9 +64,10 @@ describe('tripsage chat (embedded)', () => {
 
   it('without a language model it says how to configure one, and exits 1', async () => {
     await tripsage([...dd, 'users', 'create', '--email', 'nokey@example.test', '--password', 'correct horse']);
-    const r = await tripsage([...dd, 'chat', '--email', 'nokey@example.test'], {}, 'hello\n');
+    const r = await tripsage([...dd, 'chat', '--email', 'nokey@example.test'], {}, { input: 'hello\n' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no language model provider is configured/);
-    expect(r.stderr).toMatch(/hint: An operator sets TRIPSAGE_LLM_PROVIDER/);
+    // One line through the CLI's error path (src/cli/errors.ts): the message, then the hint.
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^tripsage: [^\n]*no language model provider is configured.*\(An operator sets TRIPSAGE_LLM_PROVIDER/);
   }, 300_000);
 });

@@ -6,7 +6,7 @@
  * - UNIQUE constraints (23505), foreign keys (23503) and their ON DELETE rules;
  * - identity columns are GENERATED ALWAYS (428C9).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { createUser, describeEachBackend } from './harness/backends.ts';
@@ -16,6 +16,13 @@ async function count(db: Database, table: string, where: string, params: unknown
   const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.${table} WHERE ${where}`, params);
   return r.rows[0]!.n;
 }
+
+/** A user who is not the fixture trip's owner (set before the CHECK cases run). */
+let collaborator = '';
+
+/** A distinct day for every exchange-rate row: (base, quote, as_of) is unique. */
+let rateDays = 0;
+const nextRateDay = () => new Date(Date.UTC(2000, 0, 1 + rateDays++)).toISOString().slice(0, 10);
 
 const vector1536 = `[${Array.from({ length: 1536 }, () => '0.01').join(',')}]`;
 
@@ -77,13 +84,20 @@ const baseRows = {
     source: 'test',
   }),
   chat_messages: (f: Fixture): Row => ({ session_id: f.sessionId, role: 'user', content: 'Hello' }),
+  trip_collaborators: (f: Fixture): Row => ({ trip_id: f.tripId, user_id: collaborator, role: 'viewer' }),
+  trip_invitations: (f: Fixture): Row => ({ trip_id: f.tripId, email: `i-${randomUUID()}@example.test`, role: 'viewer' }),
+  trip_share_links: (f: Fixture): Row => ({ trip_id: f.tripId, token_hash: randomBytes(32) }),
+  exchange_rates: (): Row => ({ base: 'EUR', quote: 'USD', rate: '1.0845', as_of: nextRateDay() }),
 } satisfies Record<string, (f: Fixture) => Row>;
 
 type CheckedTable = keyof typeof baseRows;
 
 interface CheckCase {
   constraint: string;
-  table: CheckedTable;
+  /** The table, or the domain, that owns the constraint. */
+  table: CheckedTable | 'currency_code';
+  /** For a domain's constraint: the table whose column of that domain is written. */
+  via?: CheckedTable;
   /** Overrides of the base row that the constraint must reject. */
   reject: Row[];
   /** Overrides at (or just inside) the boundary that it must accept. */
@@ -208,6 +222,57 @@ const CHECK_CASES: CheckCase[] = [
     reject: [{ role: 'tool' }, { role: 'User' }],
     accept: ['user', 'assistant', 'system'].map((role) => ({ role })),
   },
+  {
+    constraint: 'currency_code_check',
+    table: 'currency_code',
+    via: 'trips',
+    reject: [{ currency: 'ABC' }, { currency: 'eur' }, { currency: '' }],
+    accept: ['EUR', 'JPY', 'XCG'].map((currency) => ({ currency })),
+  },
+  {
+    constraint: 'trip_invitations_role_check',
+    table: 'trip_invitations',
+    reject: [{ role: 'owner' }, { role: 'Viewer' }],
+    accept: ['viewer', 'editor', 'admin'].map((role) => ({ role })),
+  },
+  {
+    constraint: 'trip_invitations_email_check',
+    table: 'trip_invitations',
+    reject: [{ email: 'Upper@example.test' }, { email: 'no-at-sign' }, { email: 'a b@example.test' }],
+    accept: [{ email: `ok-${randomUUID()}@example.test` }],
+  },
+  {
+    constraint: 'trip_share_links_token_hash_check',
+    table: 'trip_share_links',
+    reject: [{ token_hash: randomBytes(16) }, { token_hash: randomBytes(33) }],
+    accept: [{ token_hash: randomBytes(32) }],
+  },
+  {
+    constraint: 'trip_share_links_expiry_check',
+    table: 'trip_share_links',
+    reject: [{ expires_at: '2000-01-01T00:00:00Z' }],
+    accept: [{ expires_at: '2099-01-01T00:00:00Z' }],
+  },
+  {
+    constraint: 'exchange_rates_rate_check',
+    table: 'exchange_rates',
+    reject: [{ rate: '0' }, { rate: '-1.5' }],
+    accept: [{ rate: '0.000001' }],
+  },
+  {
+    constraint: 'exchange_rates_pair_check',
+    table: 'exchange_rates',
+    reject: [{ base: 'USD', quote: 'USD' }],
+    accept: [{ base: 'USD', quote: 'EUR' }],
+  },
+  {
+    // Every collaborator row needs its own user (unique per trip): the roles accepted are tested
+    // over HTTP (trips-together.test.ts) and in the RLS matrix.
+    constraint: 'trip_collaborators_role_check',
+    table: 'trip_collaborators',
+    reject: [{ role: 'owner' }, { role: 'Admin' }],
+    accept: [],
+  },
 ];
 
 const show = (r: Row) => JSON.stringify(r);
@@ -216,6 +281,7 @@ describeEachBackend('CHECK constraints', (ctx) => {
   let f: Fixture;
   beforeAll(async () => {
     f = await makeFixture(ctx.db);
+    collaborator = await createUser(ctx.db);
   });
 
   it('every CHECK constraint in the catalog has a case in CHECK_CASES, and every case names one', async () => {
@@ -246,20 +312,22 @@ describeEachBackend('CHECK constraints', (ctx) => {
 
   for (const c of CHECK_CASES) {
     describe(c.constraint, () => {
+      const target = c.via ?? (c.table as CheckedTable);
       for (const bad of c.reject) {
-        it(`rejects ${c.table} with ${show(bad)} (23514 ${c.constraint})`, async () => {
-          const e = await failure(insert(ctx.db, c.table, { ...baseRows[c.table](f), ...bad }));
+        it(`rejects ${target} with ${show(bad)} (23514 ${c.constraint})`, async () => {
+          const e = await failure(insert(ctx.db, target, { ...baseRows[target](f), ...bad }));
           expect({ sqlstate: e.sqlstate, kind: e.kind, constraint: e.fields.constraint, table: e.fields.table }).toEqual({
             sqlstate: '23514',
             kind: 'check',
             constraint: c.constraint,
-            table: c.table,
+            // A domain's violation names no table.
+            table: c.via ? undefined : c.table,
           });
         });
       }
       for (const ok of c.accept) {
-        it(`accepts ${c.table} with ${show(ok)}`, async () => {
-          const row = await insert(ctx.db, c.table, { ...baseRows[c.table](f), ...ok });
+        it(`accepts ${target} with ${show(ok)}`, async () => {
+          const row = await insert(ctx.db, target, { ...baseRows[target](f), ...ok });
           for (const [k, v] of Object.entries(ok)) {
             if (v === null || typeof v === 'number') expect(row[k], k).toBe(v);
           }
@@ -331,6 +399,7 @@ describeEachBackend('identity columns', (ctx) => {
   const IDENTITY_TABLES = [
     'users', 'api_keys', 'trips', 'flights', 'accommodations', 'transportation', 'itinerary_items',
     'search_history', 'price_history', 'trip_notes', 'saved_options', 'trip_comparisons', 'kg_entity_references',
+    'trip_collaborators', 'trip_invitations', 'trip_share_links', 'exchange_rates',
   ].sort();
 
   it('are all GENERATED ALWAYS, on the expected tables', async () => {
@@ -374,6 +443,9 @@ describeEachBackend('ON DELETE rules', (ctx) => {
     await add('chat_messages', baseRows.chat_messages(f));
     await add('api_keys', { user_id: f.userId, service_name: 'openai', key_name: 'k', encrypted_value: 'x' });
     await add('search_history', baseRows.search_history(f));
+    await add('trip_collaborators', { trip_id: f.tripId, user_id: await createUser(db), role: 'viewer' });
+    await add('trip_invitations', baseRows.trip_invitations(f));
+    await add('trip_share_links', baseRows.trip_share_links(f));
     if (ctx.memory) {
       await add('memory_embeddings', {
         user_id: f.userId,
@@ -387,7 +459,7 @@ describeEachBackend('ON DELETE rules', (ctx) => {
 
   const exists = async (table: string, id: unknown) => (await count(ctx.db, table, 'id = $1', [id])) === 1;
 
-  it('foreign keys have the seed’s ON DELETE rules: CASCADE everywhere but users.auth_user_id (SET NULL)', async () => {
+  it('foreign keys have the seed’s ON DELETE rules: CASCADE everywhere but users.auth_user_id (SET NULL), and who invited or shared (SET NULL)', async () => {
     const r = await ctx.db.query<{ fk: string }>(
       `SELECT cl.relname || '.' || a.attname || ' -> ' || rn.nspname || '.' || ref.relname || ' ON DELETE ' ||
               CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'a' THEN 'NO ACTION'
@@ -413,9 +485,16 @@ describeEachBackend('ON DELETE rules', (ctx) => {
       'saved_options.user_id -> auth.users ON DELETE CASCADE',
       'search_history.user_id -> auth.users ON DELETE CASCADE',
       'transportation.trip_id -> public.trips ON DELETE CASCADE',
+      'trip_collaborators.invited_by -> auth.users ON DELETE SET NULL',
+      'trip_collaborators.trip_id -> public.trips ON DELETE CASCADE',
+      'trip_collaborators.user_id -> auth.users ON DELETE CASCADE',
       'trip_comparisons.user_id -> auth.users ON DELETE CASCADE',
+      'trip_invitations.invited_by -> auth.users ON DELETE SET NULL',
+      'trip_invitations.trip_id -> public.trips ON DELETE CASCADE',
       'trip_notes.trip_id -> public.trips ON DELETE CASCADE',
       'trip_notes.user_id -> auth.users ON DELETE CASCADE',
+      'trip_share_links.created_by -> auth.users ON DELETE SET NULL',
+      'trip_share_links.trip_id -> public.trips ON DELETE CASCADE',
       'trips.user_id -> auth.users ON DELETE CASCADE',
       'users.auth_user_id -> auth.users ON DELETE SET NULL',
     ];
@@ -463,14 +542,17 @@ describeEachBackend('ON DELETE rules', (ctx) => {
     expect(await count(ctx.db, 'users', 'auth_user_id = $1', [bystander.userId])).toBe(1);
   });
 
-  it('deleting a trip removes its flights, stays, transport, itinerary, notes and saved options only', async () => {
+  it('deleting a trip removes its flights, stays, transport, itinerary, notes, saved options, collaborators, invitations and share links only', async () => {
     const u = await seedUser(ctx.db);
     const other = await insert(ctx.db, 'trips', baseRows.trips({ userId: u.userId, tripId: 0, sessionId: '' }));
     const otherFlight = await insert(ctx.db, 'flights', baseRows.flights({ userId: u.userId, tripId: other.id as number, sessionId: '' }));
 
     await ctx.db.query(`DELETE FROM public.trips WHERE id = $1`, [u.tripId]);
 
-    const tripChildren = ['trips', 'flights', 'accommodations', 'transportation', 'itinerary_items', 'trip_notes', 'saved_options'];
+    const tripChildren = [
+      'trips', 'flights', 'accommodations', 'transportation', 'itinerary_items', 'trip_notes', 'saved_options',
+      'trip_collaborators', 'trip_invitations', 'trip_share_links',
+    ];
     const survivors = u.rows.filter(([t]) => !tripChildren.includes(t));
     for (const [table, id] of u.rows) {
       expect(await exists(table, id), `${table} ${String(id)}`).toBe(!tripChildren.includes(table));

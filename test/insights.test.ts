@@ -81,4 +81,14 @@ describeEachBackend('search history insights', (ctx) => {
     // The plain list route still works beside it.
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/search-history', headers: b.headers })).json()).toHaveLength(3);
   });
+
+  it('the destination lists are bounded: the 10 most searched, however many there are', async () => {
+    const c = await makeUser(t, ctx.db);
+    const rows = Array.from({ length: 30 }, (_, k) => `('${c.id}', 'destination', '{"destination": "City ${k}"}')`);
+    await ctx.db.query(`INSERT INTO public.search_history (user_id, search_type, search_params) VALUES ${[...rows, ...rows].join(', ')}`);
+    const body = (await t.app.inject({ method: 'GET', url: '/api/v1/search-history/insights', headers: c.headers })).json();
+    expect(body.total_searches).toBe(60);
+    expect(body.top_destinations).toHaveLength(10);
+    expect(body.unbooked_destinations).toHaveLength(10);
+  });
 });

@@ -107,6 +107,28 @@ describe('memory API [pglite]', () => {
     expect((await post(alice, `${BASE}/search`, { query: 'x', threshold: 1.5 })).statusCode).toBe(400);
   });
 
+  it('a query vector of tiny or huge numbers: the same ranking as its direction, finite similarities (no 500)', async () => {
+    const carol = await makeUser(t, db);
+    const texts = ['Tokyo Shibuya hotel', 'Kyoto temples in autumn', 'Lisbon trams', 'Ski week in the Alps'];
+    expect((await post(carol, BASE, texts.map((content_text) => ({ content_text, content_type: 'note' })))).statusCode).toBe(201);
+    const v = hashingVector('Tokyo hotel');
+    const best = (await post(carol, `${BASE}/search`, { embedding: v, limit: 3 })).json() as Array<{ id: string; similarity: number }>;
+    expect(best).toHaveLength(3);
+    for (const scale of [1e-30, 1e-300, 1e20]) {
+      const res = await post(carol, `${BASE}/search`, { embedding: v.map((x) => x * scale), limit: 3 });
+      expect(res.statusCode, `${scale}: ${res.body}`).toBe(200);
+      const hits = res.json() as Array<{ id: string; similarity: number }>;
+      expect(hits.map((h) => h.id)).toEqual(best.map((h) => h.id));
+      hits.forEach((h, i) => expect(h.similarity).toBeCloseTo(best[i]!.similarity, 5));
+    }
+    // A stored vector with no direction matches nothing (its distance is NaN), and breaks nothing.
+    await db.query(`INSERT INTO memory_embeddings (user_id, content_text, content_type, embedding, metadata)
+      VALUES ($1, 'zero', 'note', array_fill(0::real, ARRAY[${EMBEDDING_DIM}])::extensions.vector, $2)`, [carol.id, { embedding_model: HASHING_MODEL }]);
+    const all = await post(carol, `${BASE}/search`, { embedding: v, limit: 100 });
+    expect(all.statusCode, all.body).toBe(200);
+    expect((all.json() as Array<{ content_text: string }>).map((h) => h.content_text).sort()).toEqual([...texts].sort());
+  });
+
   it('list with content_type filter and paging; get, patch (re-embeds), delete; others get 404', async () => {
     const list = await t.app.inject({ method: 'GET', url: `${BASE}?content_type=preference&limit=2&offset=0`, headers: { ...alice.headers, prefer: 'count=exact' } });
     expect(list.statusCode).toBe(200);

@@ -1,15 +1,8 @@
 /**
  * Row-level security, tested as Supabase recommends: every table × select / insert / update /
  * delete × {the owner, another signed-in user, anon, service_role}, each case asserting what the
- * database actually did.
- *
- * - allowed: the statement succeeds and really touches the row (RETURNING gives it back, and the
- *   superuser sees the change afterwards);
- * - refused: the statement raises 42501 (no privilege, or a WITH CHECK violation) and the
- *   superuser sees nothing changed;
- * - hidden: a USING clause filters the row out, so the statement raises nothing but touches zero
- *   rows (select / update … returning / delete … returning give back nothing), and the superuser
- *   sees the row unchanged and still present.
+ * database actually did (allowed / hidden / refused: see harness/rls.ts). The roles of people
+ * who share a trip have their own matrix: rls-collaborators.test.ts.
  *
  * After the matrix: re-parenting (moving or creating rows under someone else's trip or session),
  * forged user_id on insert and update, and the column-level grants of api_keys and users.
@@ -18,15 +11,13 @@
  * fixture rows as the superuser, so no test depends on another's leftovers or on order.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type RawBuilder } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
-import { DbError } from '../src/db/errors.ts';
-import { ANON, SERVICE, asCaller, userCaller, type Caller } from '../src/db/transaction.ts';
+import { ANON, SERVICE, userCaller, type Caller } from '../src/db/transaction.ts';
 import { createUser, describeEachBackend } from './harness/backends.ts';
-
-type Id = number | string;
-type Row = Record<string, unknown>;
+import {
+  OPS, OUTCOME_TEXT, insertSql, rlsTools, selectSql, updateSql, type Id, type Op, type Outcome, type Row,
+} from './harness/rls.ts';
 
 /** A signed-in user with one trip and one chat session. */
 interface Owner {
@@ -46,12 +37,13 @@ interface World {
  * - owned: user_id = auth.uid()
  * - owned-on-trip: user_id = auth.uid(), and on write the trip is the caller's too
  * - trip-child: through trips.user_id
- * - session-child: through chat_sessions.user_id
+ * - session-log: through chat_sessions.user_id, select / insert only (chat messages are
+ *   immutable, migration 000032)
  * - append-only: owned, but select / insert / delete only
  * - profile: public.users, the caller's own profile; select and update (name, preferences_json)
  * - shared: reference data, read by any signed-in user, written by service_role only
  */
-type Kind = 'owned' | 'owned-on-trip' | 'trip-child' | 'session-child' | 'append-only' | 'profile' | 'shared';
+type Kind = 'owned' | 'owned-on-trip' | 'trip-child' | 'session-log' | 'append-only' | 'profile' | 'shared';
 
 interface TableSpec {
   table: string;
@@ -65,6 +57,8 @@ interface TableSpec {
   /** The row the owner already has, when it is not created by inserting row() (profiles). */
   existing?(db: Database, o: Owner): Promise<Id>;
 }
+
+let rateDays = 0;
 
 const VECTOR = `[${Array<number>(1536).fill(0.01).join(',')}]`;
 
@@ -159,7 +153,7 @@ const TABLES: readonly TableSpec[] = [
   },
   {
     table: 'chat_messages',
-    kind: 'session-child',
+    kind: 'session-log',
     row: (o) => ({ session_id: o.session, role: 'user', content: 'Find me a flight' }),
     update: ['content', 'Edited message'],
   },
@@ -188,6 +182,13 @@ const TABLES: readonly TableSpec[] = [
       source: 'test',
     }),
     update: ['source', 'changed'],
+  },
+  {
+    table: 'exchange_rates',
+    kind: 'shared',
+    // A new day for every row: (base, quote, as_of) is unique.
+    row: () => ({ base: 'EUR', quote: 'USD', rate: '1.0845', as_of: new Date(Date.UTC(2000, 0, 1 + rateDays++)).toISOString().slice(0, 10) }),
+    update: ['rate', '1.1'],
   },
   {
     table: 'kg_entity_references',
@@ -220,11 +221,8 @@ function tripRow(user: string): Row {
   };
 }
 
-type Op = 'select' | 'insert' | 'update' | 'delete';
 type Actor = 'owner' | 'other' | 'anon' | 'service';
-type Outcome = 'allowed' | 'hidden' | 'refused';
 
-const OPS: readonly Op[] = ['select', 'insert', 'update', 'delete'];
 const ACTORS: readonly Actor[] = ['owner', 'other', 'anon', 'service'];
 
 /** The spec: what each caller may do to a row of the owner's (or, for shared data, any row). */
@@ -237,6 +235,9 @@ function expected(kind: Kind, op: Op, actor: Actor): Outcome {
     case 'profile':
       if (op === 'insert' || op === 'delete') return 'refused';
       return actor === 'owner' ? 'allowed' : 'hidden';
+    case 'session-log':
+      if (op === 'update' || op === 'delete') return 'refused';
+      return actor === 'owner' ? 'allowed' : op === 'insert' ? 'refused' : 'hidden';
     case 'append-only':
       if (op === 'update') return 'refused';
       return actor === 'owner' ? 'allowed' : op === 'insert' ? 'refused' : 'hidden';
@@ -251,68 +252,20 @@ function actorLabel(kind: Kind, actor: Actor): string {
   return { owner: 'the owner', other: 'another user', anon: 'anon', service: 'service_role' }[actor];
 }
 
-const OUTCOME_TEXT: Record<Outcome, string> = {
-  allowed: 'is allowed',
-  hidden: 'is denied (row hidden)',
-  refused: 'is denied (42501)',
-};
-
 /** The parent a row hangs from, and which of an owner's parents that is. */
 function parentOf(spec: TableSpec): { column: string; of: (o: Owner) => Id } | undefined {
   if (spec.kind === 'trip-child' || spec.kind === 'owned-on-trip') return { column: 'trip_id', of: (o) => o.trip };
-  if (spec.kind === 'session-child') return { column: 'session_id', of: (o) => o.session };
+  if (spec.kind === 'session-log') return { column: 'session_id', of: (o) => o.session };
   return undefined;
 }
 
 const hasUserId = (spec: TableSpec): boolean =>
   spec.kind === 'owned' || spec.kind === 'owned-on-trip' || spec.kind === 'append-only';
 
-// SQL builders for the caller's statements (identifiers come from TABLES, values are parameters).
-const tableRef = (t: string) => sql.table(`public.${t}`);
-const refs = (cols: readonly string[]) => sql.join(cols.map((c) => sql.ref(c)));
-
-function insertSql(table: string, row: Row): RawBuilder<Row> {
-  const cols = Object.keys(row);
-  return sql<Row>`INSERT INTO ${tableRef(table)} (${refs(cols)}) VALUES (${sql.join(Object.values(row))}) RETURNING id`;
-}
-function updateSql(table: string, id: Id, column: string, value: unknown): RawBuilder<Row> {
-  return sql<Row>`UPDATE ${tableRef(table)} SET ${sql.ref(column)} = ${value} WHERE id = ${id} RETURNING id`;
-}
-function deleteSql(table: string, id: Id): RawBuilder<Row> {
-  return sql<Row>`DELETE FROM ${tableRef(table)} WHERE id = ${id} RETURNING id`;
-}
-function selectSql(table: string, id: Id, cols?: readonly string[]): RawBuilder<Row> {
-  return sql<Row>`SELECT ${cols ? refs(cols) : sql`*`} FROM ${tableRef(table)} WHERE id = ${id}`;
-}
-
-type Attempt = { ok: true; rows: Row[] } | { ok: false; error: unknown };
-
 describeEachBackend('row-level security', (ctx) => {
   const tables = ctx.memory ? [...TABLES, MEMORY_TABLE] : TABLES;
 
-  // Superuser helpers: fixtures and after-the-fact checks, bypassing RLS.
-  const su = {
-    async insert(table: string, row: Row): Promise<Id> {
-      const cols = Object.keys(row);
-      const r = await ctx.db.query<{ id: Id }>(
-        `INSERT INTO public.${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-        Object.values(row),
-      );
-      return r.rows[0]!.id;
-    },
-    async value(table: string, column: string, id: Id): Promise<string | null | undefined> {
-      const r = await ctx.db.query<{ v: string | null }>(`SELECT ${column}::text AS v FROM public.${table} WHERE id = $1`, [id]);
-      return r.rows[0]?.v;
-    },
-    async exists(table: string, id: Id): Promise<boolean> {
-      const r = await ctx.db.query(`SELECT 1 FROM public.${table} WHERE id = $1`, [id]);
-      return r.rows.length === 1;
-    },
-    async count(table: string): Promise<number> {
-      const r = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.${table}`);
-      return r.rows[0]!.n;
-    },
-  };
+  const { su, attempt, expectOutcome, expectRefused, checkCell } = rlsTools(ctx);
 
   async function newOwner(): Promise<Owner> {
     const user = await createUser(ctx.db);
@@ -330,33 +283,6 @@ describeEachBackend('row-level security', (ctx) => {
     return { owner: userCaller(w.a.user), other: userCaller(w.b.user), anon: ANON, service: SERVICE }[actor];
   }
 
-  async function attempt(caller: Caller, q: RawBuilder<Row>): Promise<Attempt> {
-    try {
-      return { ok: true, rows: await asCaller(ctx.db, caller, async (trx) => (await q.execute(trx)).rows) };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  }
-
-  /** Asserts the statement's own result; returns the rows it gave back. */
-  function expectOutcome(a: Attempt, outcome: Outcome): Row[] {
-    if (outcome === 'refused') {
-      expect(a.ok, 'expected 42501, but the statement succeeded').toBe(false);
-      if (!a.ok) {
-        expect(a.error).toBeInstanceOf(DbError);
-        expect((a.error as DbError).sqlstate).toBe('42501');
-      }
-      return [];
-    }
-    if (!a.ok) throw a.error;
-    expect(a.rows).toHaveLength(outcome === 'allowed' ? 1 : 0);
-    return a.rows;
-  }
-
-  async function expectRefused(caller: Caller, q: RawBuilder<Row>): Promise<void> {
-    expectOutcome(await attempt(caller, q), 'refused');
-  }
-
   describe('matrix', () => {
     for (const spec of tables) {
       const { table } = spec;
@@ -365,28 +291,10 @@ describeEachBackend('row-level security', (ctx) => {
           const outcome = expected(spec.kind, op, actor);
           it(`${table}: ${op} by ${actorLabel(spec.kind, actor)} ${OUTCOME_TEXT[outcome]}`, async () => {
             const w = await world();
-            const caller = callerOf(actor, w);
-            if (op === 'insert') {
-              const before = await su.count(table);
-              const rows = expectOutcome(await attempt(caller, insertSql(table, spec.row(w.a))), outcome);
-              if (outcome === 'allowed') expect(await su.exists(table, rows[0]!.id as Id)).toBe(true);
-              else expect(await su.count(table)).toBe(before);
-              return;
-            }
-            const id = await fixture(spec, w.a);
-            if (op === 'select') {
-              const cols = actor === 'service' ? undefined : spec.readable;
-              const rows = expectOutcome(await attempt(caller, selectSql(table, id, cols)), outcome);
-              if (outcome === 'allowed') expect(rows[0]!.id).toBe(id);
-            } else if (op === 'update') {
-              const [column, value] = spec.update;
-              const old = await su.value(table, column, id);
-              expectOutcome(await attempt(caller, updateSql(table, id, column, value)), outcome);
-              expect(await su.value(table, column, id)).toBe(outcome === 'allowed' ? String(value) : old);
-            } else {
-              expectOutcome(await attempt(caller, deleteSql(table, id)), outcome);
-              expect(await su.exists(table, id)).toBe(outcome !== 'allowed');
-            }
+            await checkCell({
+              table, op, caller: callerOf(actor, w), outcome, newRow: spec.row(w.a), fixture: () => fixture(spec, w.a),
+              update: spec.update, readable: actor === 'service' ? undefined : spec.readable,
+            });
           });
         }
       }

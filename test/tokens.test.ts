@@ -1,7 +1,9 @@
 /**
  * Token verification, including its cache of verified tokens: a cached token's twin with one
- * changed character is still verified (and refused); a cached user is never confused with another.
+ * changed character is still verified (and refused); a cached user is never confused with another;
+ * a token without `exp` (one that would never expire) is refused.
  */
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createTokenService } from '../src/auth/tokens.ts';
@@ -34,5 +36,16 @@ describe('token verification cache', () => {
     // Expired beyond the 30 s clock skew: refused whether or not it was ever seen.
     const old = await tokens.sign({ sub: A, role: 'authenticated', aud: 'authenticated' }, -60);
     await expect(tokens.callerFromToken(old)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'invalid_token' });
+  });
+
+  it('refuses a correctly signed token that has no exp claim', async () => {
+    const tokens = createTokenService(config);
+    const forever = await new SignJWT({ sub: A, role: 'authenticated', aud: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(config.jwtSecret!));
+    await expect(tokens.callerFromToken(forever)).rejects.toMatchObject({ code: 'invalid_token', message: 'token has no expiry (exp claim)' });
+    const withExp = await tokens.sign({ sub: A, role: 'authenticated', aud: 'authenticated' }, 60);
+    expect((await tokens.callerFromToken(withExp)).claims.sub).toBe(A);
   });
 });

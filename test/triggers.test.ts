@@ -65,6 +65,9 @@ const updatedAtRows: Record<string, (f: Fixture) => Row> = {
     primary_db_table: 'trips',
     primary_db_id: randomUUID(),
   }),
+  trip_collaborators: (f) => ({ trip_id: f.tripId, user_id: collaborator, role: 'viewer' }),
+  trip_invitations: (f) => ({ trip_id: f.tripId, email: `i-${randomUUID()}@example.test` }),
+  exchange_rates: () => ({ base: 'EUR', quote: 'CHF', rate: '0.95', as_of: new Date(Date.UTC(2001, 0, 1 + rateDays++)).toISOString().slice(0, 10) }),
   memory_embeddings: (f) => ({
     user_id: f.userId,
     content_text: 'prefers aisle seats',
@@ -73,6 +76,10 @@ const updatedAtRows: Record<string, (f: Fixture) => Row> = {
   }),
 };
 
+/** A user who is not the fixture trip's owner, and a fresh day per exchange rate (both unique keys). */
+let collaborator = '';
+let rateDays = 0;
+
 describeEachBackend('updated_at triggers', (ctx) => {
   const tables = Object.keys(updatedAtRows)
     .filter((t) => ctx.memory || t !== 'memory_embeddings')
@@ -80,6 +87,7 @@ describeEachBackend('updated_at triggers', (ctx) => {
   let f: Fixture;
   beforeAll(async () => {
     f = await makeFixture(ctx.db);
+    collaborator = await createUser(ctx.db);
   });
 
   it('every table with an updated_at column has a BEFORE UPDATE <table>_update_updated_at trigger, and only those', async () => {

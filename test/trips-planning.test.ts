@@ -41,7 +41,7 @@ describeEachBackend('trip planning', (ctx) => {
     await ok(alice, 'POST', `/trips/${trip.id}/itinerary-items`, item(2, '10:00', '11:00'));
     const s = await ok(alice, 'GET', `/trips/${trip.id}/summary`);
     expect(s).toMatchObject({
-      trip_id: trip.id, duration_days: 4, travelers: 2, currency: null, budget: '1000.10',
+      trip_id: trip.id, duration_days: 4, travelers: 2, currency: 'USD', budget: '1000.10',
       planned: { flights: '200.10', accommodations: '300.00', transportation: '0.05', itinerary: '60.05' },
       total: '560.20', remaining: '439.90', over_budget: false,
       per_traveller: '280.10', per_day: '140.05', budget_used_percent: '56.01',
@@ -70,7 +70,10 @@ describeEachBackend('trip planning', (ctx) => {
     expect(day2.items.map((i: { title: string }) => i.title)).toEqual(['Breakfast', 'Museum', 'Lunch', 'Walk']);
     expect(day2.planned_cost).toBe('32.75');
     expect(day2.warnings).toEqual([
-      { type: 'overlap', message: '"Museum" and "Lunch" overlap from 11:30:00 to 12:00:00', item_ids: [a.id, b.id] },
+      { type: 'overlap', message: '"Museum" and "Lunch" overlap from 11:30:00 to 12:00:00', item_ids: [a.id, b.id], item_count: 2 },
+    ]);
+    expect(day2.items.map((i: { overlaps: unknown }) => i.overlaps)).toEqual([
+      { count: 0, item_ids: [] }, { count: 1, item_ids: [b.id] }, { count: 1, item_ids: [a.id] }, { count: 0, item_ids: [] },
     ]);
     expect(v.days[0]).toMatchObject({ items: [], warnings: [], planned_cost: '0', beyond_trip: false });
     expect((await req(bob, 'GET', `/trips/${trip.id}/days`)).statusCode).toBe(404);
@@ -168,7 +171,7 @@ describeEachBackend('trip planning', (ctx) => {
     const b = await newTrip(alice, { name: 'B', start_date: '2026-06-01', end_date: '2026-06-10', budget: '500', travelers: 1 });
     await ok(alice, 'POST', `/trips/${a.id}/flights`, { origin: 'X', destination: 'Y', departure_time: '2026-05-01T08:00:00Z', arrival_time: '2026-05-01T09:00:00Z', price: '560.20' });
     const c = await ok(alice, 'POST', '/trip-comparisons', { title: 'Spring', trip_ids: [a.id, b.id] });
-    expect(c.comparison_data).toMatchObject({ version: 1, trip_ids: [a.id, b.id], missing_trip_ids: [], currency: null });
+    expect(c.comparison_data).toMatchObject({ version: 2, trip_ids: [a.id, b.id], missing_trip_ids: [] });
     expect(c.comparison_data.trips).toHaveLength(2);
     expect(c.comparison_data.trips[0]).toMatchObject({
       trip_id: a.id, days: 4, travelers: 2, budget: '1000.10', total_planned: '560.20', per_day: '140.05', per_traveller: '280.10',

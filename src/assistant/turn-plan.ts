@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelMessage, UIMessage } from 'ai';
 import {
-  insertMessage, lastAssistantMessageWithStatus, recentMessages, updateMessage, type MessageRow,
+  completePausedMessage, insertMessage, lastAssistantMessageWithStatus, recentMessages, type MessageRow,
 } from '../chat/chat.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { conflict, invalid } from '../domain/errors.ts';
@@ -59,7 +59,7 @@ async function supersedePending(trx: Tx, sessionId: string): Promise<void> {
   if (!paused) return;
   const { pending: _pending, ...meta } = paused.metadata as unknown as TurnMetadata;
   const tool_calls = meta.tool_calls.map((c) => (c.status === 'awaiting_approval' ? { ...c, status: 'not_run' as const } : c));
-  await updateMessage(trx, paused.id, { content: paused.content, metadata: { ...meta, status: 'superseded', tool_calls } });
+  await completePausedMessage(trx, paused.id, { content: paused.content, metadata: { ...meta, status: 'superseded', tool_calls } });
 }
 
 export async function planNewMessage(ctx: ToolContext, sessionId: string, content: string): Promise<TurnPlan> {

@@ -5,7 +5,7 @@
  * with what the turn did in its metadata.
  */
 import type { Config } from '../config.ts';
-import { getSession, insertMessage, titleIfDefault, updateMessage, type MessageRow } from '../chat/chat.repo.ts';
+import { completePausedMessage, getSession, insertMessage, titleIfDefault, type MessageRow } from '../chat/chat.repo.ts';
 import { notFound } from '../domain/errors.ts';
 import type { MemoryAccess } from '../memory/memory.access.ts';
 import { aiToolsFor } from './ai-tools.ts';
@@ -100,7 +100,7 @@ export async function runTurn(deps: AssistantDeps, ctx: ToolContext, sessionId: 
   const content = textOf(outcome.message);
   const { row, title } = await ctx.tx(async (trx) => {
     const row = plan.paused
-      ? await updateMessage(trx, plan.messageId, { content, metadata: metadata as unknown as Record<string, unknown> })
+      ? await completePausedMessage(trx, plan.messageId, { content, metadata: metadata as unknown as Record<string, unknown> })
       : await insertMessage(trx, { id: plan.messageId, session_id: sessionId, role: 'assistant', content, metadata: metadata as unknown as Record<string, unknown> });
     const title = plan.paused ? undefined : await titleIfDefault(trx, sessionId, titleFrom(plan.userContent));
     return { row: row!, title: title ?? (session.title as string) };

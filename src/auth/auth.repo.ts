@@ -1,40 +1,19 @@
 /**
- * The identity service's SQL: `auth.users`, and the sessions and single-use refresh tokens in
- * `tripsage.auth_sessions` / `tripsage.refresh_tokens`. Every function runs inside a transaction
- * the service opened as `service_role` (the only role granted these tables); nothing here decides
- * policy. Refresh tokens arrive already hashed (SHA-256 hex): the plain token is never stored.
+ * The identity service's service_role SQL: what sign-up, password sign-in, the operator commands
+ * and the admin API do on `auth.users` and `tripsage.auth_sessions` before (or instead of) there
+ * being a signed-in user. Every function runs inside a transaction opened as `service_role` (the
+ * only API role granted these tables); nothing here decides policy. What a signed-in user does to
+ * their own account goes through the tripsage_auth functions instead (auth-functions.repo.ts).
  */
 import { sql } from 'kysely';
 import type { Json } from '../db/schema.ts';
 import { jsonb as jsonbParam } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
+import type { SessionMethod, UserRecord } from './gotrue-objects.ts';
 
-export interface AuthUserRow {
-  id: string;
-  aud: string | null;
-  role: string | null;
-  email: string | null;
+export interface AuthUserRow extends UserRecord {
   encrypted_password: string | null;
-  email_confirmed_at: string | null;
-  last_sign_in_at: string | null;
-  raw_app_meta_data: Json | null;
-  raw_user_meta_data: Json | null;
-  is_anonymous: boolean;
-  created_at: string | null;
-  updated_at: string | null;
-  deleted_at: string | null;
 }
-
-export interface SessionRow {
-  id: string;
-  user_id: string;
-  created_at: string;
-  refreshed_at: string | null;
-  revoked_at: string | null;
-  revoked_reason: RevokeReason | null;
-}
-
-export type RevokeReason = 'logout' | 'refresh_token_reuse' | 'password_change';
 
 const USER_COLUMNS = [
   'id',
@@ -49,15 +28,21 @@ const USER_COLUMNS = [
   'is_anonymous',
   'created_at',
   'updated_at',
-  'deleted_at',
 ] as const;
 
 /** Kysely's generated-column types read back as ColumnType objects; rows arrive as AuthUserRow. */
 const asRow = (r: unknown) => r as AuthUserRow;
-const asRows = (r: unknown) => r as AuthUserRow[];
 const NOW = sql`now()` as never;
-
 const jsonb = (value: unknown) => jsonbParam<Json>(value);
+/** The pending email change GoTrue shows as `new_email`. */
+const pendingEmailChange = (trx: Tx, userId: string) =>
+  trx
+    .selectFrom('tripsage.auth_one_time_tokens')
+    .select(['relates_to as new_email', 'created_at as email_change_sent_at'])
+    .where('user_id', '=', userId)
+    .where('token_type', '=', 'email_change')
+    .where('expires_at', '>', NOW)
+    .executeTakeFirst();
 
 // ---- auth.users -------------------------------------------------------------------------------
 
@@ -72,155 +57,139 @@ export async function findUserByEmail(trx: Tx, email: string): Promise<AuthUserR
   return row && asRow(row);
 }
 
-export async function findUserById(trx: Tx, id: string, opts: { forUpdate?: boolean } = {}): Promise<AuthUserRow | undefined> {
-  let q = trx.selectFrom('auth.users').select(USER_COLUMNS).where('id', '=', id).where('deleted_at', 'is', null);
-  if (opts.forUpdate) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
-  return row && asRow(row);
+export async function findUserById(trx: Tx, id: string): Promise<AuthUserRow | undefined> {
+  const row = await trx.selectFrom('auth.users').select(USER_COLUMNS).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!row) return undefined;
+  return { ...asRow(row), ...(await pendingEmailChange(trx, id)) };
 }
 
 export interface NewUser {
-  email: string;
-  encryptedPassword: string;
+  id?: string;
+  email: string | null;
+  encryptedPassword: string | null;
   appMetadata: Record<string, unknown>;
   userMetadata: Record<string, unknown>;
+  /** Confirmed at once (sign-up confirms, as GoTrue with autoconfirm; the admin API may not). */
+  confirmed?: boolean;
 }
 
-/** Inserts a confirmed email identity (the profile row follows by trigger). */
+/** Inserts an identity (the profile row follows by trigger); no email means an anonymous one. */
 export async function insertUser(trx: Tx, u: NewUser): Promise<AuthUserRow> {
   return asRow(await trx
     .insertInto('auth.users')
     .values({
+      ...(u.id ? { id: u.id } : {}),
       email: u.email,
       encrypted_password: u.encryptedPassword,
-      email_confirmed_at: NOW,
+      email_confirmed_at: u.email && u.confirmed !== false ? NOW : null,
       raw_app_meta_data: jsonb(u.appMetadata),
       raw_user_meta_data: jsonb(u.userMetadata),
       aud: 'authenticated',
       role: 'authenticated',
-      is_anonymous: false,
+      is_anonymous: u.email === null,
     })
     .returning(USER_COLUMNS)
     .executeTakeFirstOrThrow());
 }
 
-export interface UserChanges {
+export interface AdminChanges {
   email?: string;
+  confirmEmail?: boolean;
   encryptedPassword?: string;
   userMetadata?: Record<string, unknown>;
+  appMetadata?: Record<string, unknown>;
 }
 
-export async function updateUser(trx: Tx, id: string, c: UserChanges): Promise<AuthUserRow | undefined> {
-  const row = await trx
+/** An operator's change (admin API): applied at once; metadata merged as GoTrue merges it. */
+export async function adminUpdateUser(trx: Tx, id: string, c: AdminChanges): Promise<void> {
+  const merged = (column: 'raw_user_meta_data' | 'raw_app_meta_data', patch: Record<string, unknown>) =>
+    sql<Json>`tripsage_auth.merge_metadata(${sql.ref(column)}, ${jsonb(patch)})`;
+  await trx
     .updateTable('auth.users')
     .set({
       updated_at: NOW,
-      ...(c.email !== undefined ? { email: c.email, email_confirmed_at: NOW } : {}),
+      ...(c.email !== undefined ? { email: c.email, is_anonymous: false } : {}),
+      ...(c.confirmEmail ? { email_confirmed_at: sql<string>`coalesce(email_confirmed_at, now())` } : {}),
       ...(c.encryptedPassword !== undefined ? { encrypted_password: c.encryptedPassword } : {}),
-      ...(c.userMetadata !== undefined ? { raw_user_meta_data: jsonb(c.userMetadata) } : {}),
+      ...(c.userMetadata !== undefined ? { raw_user_meta_data: merged('raw_user_meta_data', c.userMetadata) } : {}),
+      ...(c.appMetadata !== undefined ? { raw_app_meta_data: merged('raw_app_meta_data', c.appMetadata) } : {}),
     })
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
-    .returning(USER_COLUMNS)
-    .executeTakeFirst();
-  return row && asRow(row);
+    .execute();
 }
 
-export async function touchLastSignIn(trx: Tx, id: string): Promise<AuthUserRow | undefined> {
-  const row = await trx
+/** Deletes an identity and, by cascade and trigger, everything it owns. */
+export async function deleteUser(trx: Tx, id: string): Promise<boolean> {
+  const r = await trx.deleteFrom('auth.users').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** GoTrue's soft delete: the row stays (its data too), but the identity can never sign in again. */
+export async function softDeleteUser(trx: Tx, id: string): Promise<boolean> {
+  const r = await trx
     .updateTable('auth.users')
-    .set({ last_sign_in_at: NOW })
+    // The address is freed for a new sign-up (it is unique); the row keeps the user's data.
+    .set({ deleted_at: NOW, updated_at: NOW, encrypted_password: null, email: sql<string>`'deleted-' || id::text || '@deleted.invalid'` })
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
-    .returning(USER_COLUMNS)
     .executeTakeFirst();
-  return row && asRow(row);
+  return Number(r.numUpdatedRows) > 0;
 }
 
-export async function listUsers(trx: Tx, p: { email?: string; limit: number; offset: number }): Promise<AuthUserRow[]> {
-  let q = trx.selectFrom('auth.users').select(USER_COLUMNS).where('deleted_at', 'is', null);
+export interface UserPage {
+  rows: AuthUserRow[];
+  total: number;
+}
+
+/** A page of live identities, newest first (GoTrue's order); `filter` matches the email. */
+export async function listUsers(trx: Tx, p: { email?: string; filter?: string; limit: number; offset: number }): Promise<UserPage> {
+  let q = trx.selectFrom('auth.users').where('deleted_at', 'is', null);
   if (p.email !== undefined) q = q.where(sql<boolean>`lower(email) = lower(${p.email})`);
-  return asRows(await q.orderBy('created_at').orderBy('id').limit(p.limit).offset(p.offset).execute());
+  if (p.filter) q = q.where(sql<boolean>`email ILIKE '%' || ${p.filter.replace(/[\\%_]/g, (c) => `\\${c}`)} || '%'`);
+  const total = await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  const rows = await q.select(USER_COLUMNS).orderBy('created_at', 'desc').orderBy('id').limit(p.limit).offset(p.offset).execute();
+  return { rows: rows.map(asRow), total: total.n };
 }
 
-// ---- sessions and refresh tokens --------------------------------------------------------------
+// ---- sessions -----------------------------------------------------------------------------------
 
-export async function createSession(trx: Tx, userId: string): Promise<SessionRow> {
-  const r = await sql<SessionRow>`
-    INSERT INTO tripsage.auth_sessions (user_id) VALUES (${userId})
-    RETURNING id, user_id, created_at, refreshed_at, revoked_at, revoked_reason`.execute(trx);
-  return r.rows[0]!;
-}
-
-export async function insertRefreshToken(trx: Tx, tokenHash: string, sessionId: string): Promise<void> {
-  await sql`INSERT INTO tripsage.refresh_tokens (token_hash, session_id) VALUES (${tokenHash}, ${sessionId})`.execute(trx);
-}
-
-export interface ClaimedToken {
-  session_id: string;
-  user_id: string;
-  session_created_at: string;
+export interface SessionRow {
+  id: string;
+  method: SessionMethod;
+  created_at: string;
 }
 
 /**
- * Check-and-mark in one statement: marks the token used only if it was unused and its session is
- * live. Under concurrency the row lock serializes two claims of one token, and the second
- * re-evaluates `used_at IS NULL` after the first commits, so at most one claim ever succeeds.
+ * Password sign-in's write: the identity, locked, still has the hash the password was verified
+ * against (a password changed meanwhile makes this undefined), and a new session with its first
+ * refresh token (hashed) is started.
  */
-export async function claimRefreshToken(trx: Tx, tokenHash: string): Promise<ClaimedToken | undefined> {
-  const r = await sql<ClaimedToken>`
-    UPDATE tripsage.refresh_tokens t
-       SET used_at = now()
-      FROM tripsage.auth_sessions s
-     WHERE t.token_hash = ${tokenHash}
-       AND t.used_at IS NULL
-       AND s.id = t.session_id
-       AND s.revoked_at IS NULL
-    RETURNING t.session_id, s.user_id, s.created_at AS session_created_at`.execute(trx);
-  return r.rows[0];
+export async function startPasswordSession(trx: Tx, userId: string, verifiedHash: string, refreshHash: string): Promise<SessionRow | undefined> {
+  const locked = await trx
+    .selectFrom('auth.users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .where('encrypted_password', '=', verifiedHash)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!locked) return undefined;
+  return startSession(trx, userId, 'password', refreshHash);
 }
 
-export interface TokenState {
-  session_id: string;
-  used_at: string | null;
-  revoked_at: string | null;
+export async function startSession(trx: Tx, userId: string, method: SessionMethod, refreshHash: string): Promise<SessionRow> {
+  const started = await sql<{ id: string }>`SELECT tripsage_auth.start_session(${userId}, ${method}, ${refreshHash}) AS id`.execute(trx);
+  const row = await trx.selectFrom('tripsage.auth_sessions').select(['id', 'method', 'created_at']).where('id', '=', started.rows[0]!.id).executeTakeFirstOrThrow();
+  return row as SessionRow;
 }
 
-/** What became of a token that could not be claimed: unknown (undefined), used, or revoked. */
-export async function inspectRefreshToken(trx: Tx, tokenHash: string): Promise<TokenState | undefined> {
-  const r = await sql<TokenState>`
-    SELECT t.session_id, t.used_at, s.revoked_at
-      FROM tripsage.refresh_tokens t
-      JOIN tripsage.auth_sessions s ON s.id = t.session_id
-     WHERE t.token_hash = ${tokenHash}`.execute(trx);
-  return r.rows[0];
-}
-
-export async function markSessionRefreshed(trx: Tx, sessionId: string): Promise<void> {
-  await sql`UPDATE tripsage.auth_sessions SET refreshed_at = now() WHERE id = ${sessionId}`.execute(trx);
-}
-
-/** Revokes one session (no-op when already revoked or unknown). Returns whether it did. */
-export async function revokeSession(trx: Tx, sessionId: string, reason: RevokeReason, userId?: string): Promise<boolean> {
-  const r = await sql`
-    UPDATE tripsage.auth_sessions SET revoked_at = now(), revoked_reason = ${reason}
-     WHERE id = ${sessionId} AND revoked_at IS NULL
-       AND (${userId ?? null}::uuid IS NULL OR user_id = ${userId ?? null}::uuid)`.execute(trx);
-  return Number(r.numAffectedRows ?? 0) > 0;
-}
-
-/** Revokes every live session of a user, except `exceptSessionId` when given. Returns how many. */
-export async function revokeUserSessions(trx: Tx, userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<number> {
-  const r = await sql`
-    UPDATE tripsage.auth_sessions SET revoked_at = now(), revoked_reason = ${reason}
-     WHERE user_id = ${userId} AND revoked_at IS NULL
-       AND (${exceptSessionId ?? null}::uuid IS NULL OR id <> ${exceptSessionId ?? null}::uuid)`.execute(trx);
-  return Number(r.numAffectedRows ?? 0);
-}
-
-export async function findSession(trx: Tx, sessionId: string): Promise<SessionRow | undefined> {
-  const r = await sql<SessionRow>`
-    SELECT id, user_id, created_at, refreshed_at, revoked_at, revoked_reason
-      FROM tripsage.auth_sessions WHERE id = ${sessionId}`.execute(trx);
-  return r.rows[0];
+/** Revokes every live session of a user (an operator's password change or deletion). */
+export async function revokeUserSessions(trx: Tx, userId: string, reason: 'password_change' | 'admin'): Promise<void> {
+  await trx
+    .updateTable('tripsage.auth_sessions')
+    .set({ revoked_at: NOW, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

@@ -9,6 +9,17 @@
  * spends the same work for an unknown email, so response times do not reveal which emails exist.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { validationFailed, weakPassword } from './auth.errors.ts';
+
+/** The password policy: GoTrue's checks (its 72-character bcrypt limit kept), 8 characters at least. */
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 72;
+
+/** GoTrue's checkPasswordStrength: too long is 400 validation_failed, too short 422 weak_password. */
+export function checkPasswordStrength(password: string): void {
+  if (password.length > PASSWORD_MAX) throw validationFailed(`Password cannot be longer than ${PASSWORD_MAX} characters`);
+  if (password.length < PASSWORD_MIN) throw weakPassword(`Password should be at least ${PASSWORD_MIN} characters.`, ['length']);
+}
 
 export const SCRYPT_N = 16_384;
 export const SCRYPT_R = 8;

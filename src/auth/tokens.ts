@@ -1,25 +1,39 @@
 /**
- * Access tokens: HS256 JWTs with Supabase's claims, issued by the local identity service, or —
- * in external mode — issued by a Supabase project and verified here with its HS256 secret or its
- * JWKS (ES256/RS256, chosen by `kid`). `exp`, `nbf` and `iat` are checked with 30 s of clock
- * skew, as PostgREST does; `alg: none` and any algorithm not configured are refused.
+ * Access tokens: JWTs with Supabase's claims, issued by the local identity service — HS256 with the
+ * secret, or ES256 with a key published as a JWKS (TRIPSAGE_JWT_ALG) — or, in external mode,
+ * issued by a Supabase project and verified here with its HS256 secret or its JWKS (ES256/RS256,
+ * chosen by `kid`). Every token must carry `exp`; `exp`, `nbf` and `iat` are checked with 30 s of
+ * clock skew, as PostgREST does; `alg: none` and any algorithm not configured are refused.
+ *
+ * The API keys (Supabase's `anon` key, printed by `tripsage serve` and `tripsage token --role
+ * anon`) are HS256 tokens of the secret, as Supabase's legacy keys are, and deterministic: the same
+ * secret always gives the same key (rotate the secret to rotate the key).
  */
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.ts';
 import type { Caller, DbRole } from '../db/transaction.ts';
 import { invalidToken as unauthorized } from '../domain/errors.ts';
 import { loadOrCreateSecretFile } from './secrets.ts';
+import { loadSigningKey, SigningKeyError, type SigningKey } from './signing-keys.ts';
 
 export const CLOCK_SKEW_SECONDS = 30;
 const ROLES: readonly DbRole[] = ['anon', 'authenticated', 'service_role'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The API keys' fixed issue time (2025-01-01) and lifetime (20 years), so a secret gives one key. */
+const API_KEY_IAT = 1_735_689_600;
+const API_KEY_LIFETIME = 20 * 365 * 86_400;
+
 export interface TokenService {
   readonly mode: Config['authMode'];
   /** Verifies a bearer token and returns who the request runs as; throws an `unauthenticated` DomainError. */
   callerFromToken(token: string): Promise<Caller>;
-  /** Signs claims (local mode, or external with a shared HS256 secret). */
+  /** Signs claims (local mode, or external with a shared HS256 secret), with the configured algorithm. */
   sign(claims: JWTPayload, expiresInSeconds: number): Promise<string>;
+  /** Supabase's `anon` API key for this secret (HS256, deterministic). */
+  anonKey(): Promise<string>;
+  /** The public signing keys (JWKS): the ES256 key in local ES256 mode, none with HS256. */
+  jwks(): { keys: JWK[] };
   readonly issuer: string;
 }
 
@@ -41,15 +55,29 @@ export function resolveJwtSecret(config: Config): string | undefined {
 export function createTokenService(config: Config, secretText = resolveJwtSecret(config)): TokenService {
   const secret = secretText ? new TextEncoder().encode(secretText) : undefined;
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
+  const own = config.authMode === 'local' && config.jwtAlgorithm === 'ES256' ? ownSigningKey(config) : undefined;
   const issuer = config.jwtIssuer ?? `${config.publicUrl ?? `http://${config.host}:${config.port}`}/auth/v1`;
-  const algorithms = [...(secret ? ['HS256'] : []), ...(jwks ? ['ES256', 'RS256'] : [])];
+  const algorithms = [...(secret ? ['HS256'] : []), ...(jwks ? ['ES256', 'RS256'] : []), ...(own ? ['ES256'] : [])];
 
   async function verify(token: string): Promise<JWTPayload> {
-    const opts = { algorithms, clockTolerance: CLOCK_SKEW_SECONDS, ...(config.authMode === 'external' && config.jwtIssuer ? { issuer: config.jwtIssuer } : {}) };
-    const header = decodeHeaderAlg(token);
-    if (header === 'HS256' && secret) return (await jwtVerify(token, secret, opts)).payload;
-    if (jwks && header !== 'HS256') return (await jwtVerify(token, jwks, opts)).payload;
-    throw unauthorized(`tokens signed with ${header ?? 'no algorithm'} are not accepted`);
+    const opts = {
+      algorithms,
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      requiredClaims: ['exp'],
+      ...(config.authMode === 'external' && config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+    };
+    const { alg, kid } = decodeHeader(token);
+    if (alg === 'HS256' && secret) return (await jwtVerify(token, secret, opts)).payload;
+    if (own && alg === 'ES256' && kid === own.kid) return (await jwtVerify(token, own.publicKey, opts)).payload;
+    if (jwks && alg !== 'HS256') return (await jwtVerify(token, jwks, opts)).payload;
+    throw unauthorized(`tokens signed with ${alg ?? 'no algorithm'}${kid ? ` (kid ${kid})` : ''} are not accepted`);
+  }
+
+  async function signWith(claims: JWTPayload, iat: number, exp: number, asymmetric: boolean): Promise<string> {
+    const jwt = new SignJWT({ ...claims }).setIssuedAt(iat).setExpirationTime(exp);
+    if (asymmetric && own) return jwt.setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: own.kid }).sign(own.privateKey);
+    if (!secret) throw new TokenConfigError('no HS256 secret configured: tokens cannot be signed here');
+    return jwt.setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret);
   }
 
   const cache = new VerifiedTokenCache();
@@ -64,6 +92,7 @@ export function createTokenService(config: Config, secretText = resolveJwtSecret
         claims = await verify(token);
       } catch (e) {
         if (e instanceof joseErrors.JWTExpired) throw unauthorized('token expired');
+        if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'exp') throw unauthorized('token has no expiry (exp claim)');
         if (e instanceof joseErrors.JOSEError) throw unauthorized(`invalid token: ${e.message}`);
         throw e;
       }
@@ -72,23 +101,28 @@ export function createTokenService(config: Config, secretText = resolveJwtSecret
       return caller;
     },
     async sign(claims, expiresInSeconds) {
-      if (!secret) throw new TokenConfigError('no HS256 secret configured: tokens cannot be signed here');
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuer(issuer)
-        .setIssuedAt(now)
-        .setExpirationTime(now + expiresInSeconds)
-        .sign(secret);
+      return signWith({ iss: issuer, ...claims }, now, now + expiresInSeconds, true);
     },
+    anonKey: () => signWith({ iss: 'tripsage', role: 'anon' }, API_KEY_IAT, API_KEY_IAT + API_KEY_LIFETIME, false),
+    jwks: () => ({ keys: own ? [own.publicJwk] : [] }),
   };
 }
 
-function decodeHeaderAlg(token: string): string | undefined {
+function ownSigningKey(config: Config): SigningKey {
+  try {
+    return loadSigningKey(config);
+  } catch (e) {
+    if (e instanceof SigningKeyError) throw new TokenConfigError(e.message);
+    throw e;
+  }
+}
+
+function decodeHeader(token: string): { alg?: string; kid?: string } {
   const part = token.split('.')[0] ?? '';
   try {
-    const h = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { alg?: unknown };
-    return typeof h.alg === 'string' ? h.alg : undefined;
+    const h = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    return { alg: typeof h.alg === 'string' ? h.alg : undefined, kid: typeof h.kid === 'string' ? h.kid : undefined };
   } catch {
     throw unauthorized('malformed token');
   }

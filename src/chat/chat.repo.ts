@@ -1,5 +1,6 @@
 /**
- * SQL of the chat module: sessions (owner-only) and their messages (through session ownership).
+ * SQL of the chat module: sessions (owner-only) and their messages (through session ownership;
+ * append-only, except the assistant's own paused message).
  */
 import { sql } from 'kysely';
 import { tableRepo, type Row } from '../db/crud.repo.ts';
@@ -68,8 +69,14 @@ export async function insertMessage(trx: Tx, values: { id?: string; session_id: 
   return (await messagesRepo.insert(trx, values)) as unknown as MessageRow;
 }
 
-export async function updateMessage(trx: Tx, id: string, values: { content: string; metadata: Record<string, unknown> }): Promise<MessageRow | undefined> {
-  return (await messagesRepo.update(trx, [{ column: 'id', op: '=', value: id }], values)) as unknown as MessageRow | undefined;
+/**
+ * Completes an assistant message still awaiting approval, as the caller: messages are immutable
+ * for users (000032), and tripsage_chat.complete_paused_message (000060) allows only this. No
+ * row: not the caller's, not the assistant's, or no longer awaiting approval.
+ */
+export async function completePausedMessage(trx: Tx, id: string, values: { content: string; metadata: Record<string, unknown> }): Promise<MessageRow | undefined> {
+  const r = await sql<MessageRow>`SELECT * FROM tripsage_chat.complete_paused_message(${id}::uuid, ${values.content}, ${JSON.stringify(values.metadata)}::jsonb)`.execute(trx);
+  return r.rows[0];
 }
 
 /** Sets the title unless someone already renamed the session; returns the title it now has. */

@@ -34,7 +34,7 @@ export function registerChatRoutes(app: FastifyInstance): void {
     },
   });
   registerResource(app, {
-    tag: 'chat', noun: 'message', path: '/api/v1/chat/sessions/:session_id/messages', repo: messagesRepo, idSchema: uuidId,
+    tag: 'chat', noun: 'message', schemaName: 'ChatMessage', path: '/api/v1/chat/sessions/:session_id/messages', repo: messagesRepo, idSchema: uuidId,
     row: messageRow, create: messageCreate, patch: messageCreate.partial().strict(), without: ['get', 'patch', 'delete'],
     parent: { param: 'session_id', column: 'session_id', noun: 'chat session', schema: uuidId, visible: sessionVisible },
     list: {

@@ -14,12 +14,10 @@ import type { PendingApproval } from '../assistant/turn-record.ts';
 import { runTurn, type AssistantDeps, type TurnRequest } from '../assistant/turn.ts';
 import { sessionsRepo } from '../chat/chat.repo.ts';
 import { DomainError } from '../domain/errors.ts';
+import { userIdByEmail } from '../accounts/accounts.ts';
 import { createMemoryAccess } from '../memory/memory.access.ts';
-import { userIdByEmail } from '../trips/accounts.ts';
-import { CliError, configOf } from './context.ts';
-import { cli, withMigratedDatabase } from './users.command.ts';
-
-const out = (s: string) => process.stdout.write(s);
+import { configOf, withMigratedDatabase } from './context.ts';
+import { printRaw as out } from './output.ts';
 const brief = (v: unknown, max = 160) => {
   const s = JSON.stringify(v) ?? '';
   return s.length > max ? `${s.slice(0, max)}…` : s;
@@ -114,7 +112,7 @@ export function registerChatCommand(program: Command): void {
     .option('--session <id>', 'continue this chat session (default: a new one)')
     .action(async (opts: { email: string; session?: string }, cmd: Command) => {
       const config = configOf(cmd);
-      await withMigratedDatabase(config, (db) => cli(async () => {
+      await withMigratedDatabase(config, async (db) => {
         const userId = await userIdByEmail(db, opts.email);
         const memory = createMemoryAccess({ config, db });
         const ctx = userToolContext(db, userId, memory);
@@ -128,13 +126,13 @@ export function registerChatCommand(program: Command): void {
             if (r.status === 'interrupted') out('\n(stopped)\n');
             return r.pending_approvals;
           } catch (e) {
-            if (!(e instanceof DomainError)) throw e;
-            const text = `${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`;
-            if (e.kind === 'unavailable' || e.kind === 'not_found') throw new CliError(text);
-            out(`  ! ${text}\n`);
+            // No model or no such session ends the chat through errors.ts (one line, exit 1);
+            // anything else (a rate limit, a provider failure) is said and the chat goes on.
+            if (!(e instanceof DomainError) || e.kind === 'unavailable' || e.kind === 'not_found') throw e;
+            out(`  ! ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`);
             return [];
           }
         });
-      }));
+      });
     });
 }

@@ -13,11 +13,14 @@ import type { Tx } from './transaction.ts';
 export type TableName = keyof DB & string;
 export type ColumnOf<T extends TableName> = keyof DB[T] & string;
 
-export type FilterOp = '=' | '>' | '>=' | '<' | '<=';
+/** `contains`: the column (or any of `or`) contains the text, case-insensitively (ILIKE). */
+export type FilterOp = '=' | '>' | '>=' | '<' | '<=' | 'contains';
 export interface Filter<C extends string = string> {
   column: C;
   op: FilterOp;
   value: unknown;
+  /** For `contains`: further columns, any of which may match. */
+  or?: readonly C[];
 }
 export interface OrderBy<C extends string = string> {
   column: C;
@@ -47,10 +50,22 @@ export type RowPatch<T extends TableName> = UpdateObject<DB, T>;
  */
 type Loose = Kysely<Record<string, Record<string, unknown>>>;
 const loose = (trx: Tx) => trx as unknown as Loose;
-type Where<Q> = { where(column: string, op: FilterOp, value: unknown): Q };
+type Where<Q> = { where(column: string, op: Exclude<FilterOp, 'contains'>, value: unknown): Q; where(condition: RawBuilder<boolean>): Q };
 
-function applyWhere<Q extends Where<Q>>(q: Q, where: readonly Filter[]): Q {
-  return where.reduce((acc, f) => acc.where(f.column, f.op, f.value), q);
+/** The filters on `q`; `alias` qualifies every column (a query over `trips as t`). */
+export function applyWhere<Q extends Where<Q>>(q: Q, where: readonly Filter[], alias?: string): Q {
+  const col = (c: string) => (alias ? `${alias}.${c}` : c);
+  return where.reduce((acc, f) => {
+    if (f.op !== 'contains') return acc.where(col(f.column), f.op, f.value);
+    const pattern = containsPattern(String(f.value));
+    const any = [f.column, ...(f.or ?? [])].map((c) => sql<boolean>`${sql.ref(col(c))} ILIKE ${pattern}`);
+    return acc.where(sql<boolean>`(${sql.join(any, sql` OR `)})`);
+  }, q);
+}
+
+/** An ILIKE pattern matching the text anywhere: its own %, _ and \ match only themselves. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
 /**

@@ -17,6 +17,8 @@ export const SQLSTATE = {
   SERIALIZATION_FAILURE: '40001',
   DEADLOCK_DETECTED: '40P01',
   QUERY_CANCELED: '57014',
+  /** Raised by the collection caps (db/migrations/000030_collection_limits.sql). */
+  PROGRAM_LIMIT_EXCEEDED: '54000',
   ADMIN_SHUTDOWN: '57P01',
   CANNOT_CONNECT_NOW: '57P03',
 } as const;
@@ -38,8 +40,10 @@ export type DbErrorKind =
   | 'privilege'
   | 'undefined_object'
   | 'raised'
+  | 'limit'
   | 'conflict_retry'
   | 'unavailable'
+  | 'timeout'
   | 'other';
 
 export class DbError extends Error {
@@ -79,12 +83,16 @@ function kindOf(code: string): DbErrorKind {
       return 'undefined_object';
     case SQLSTATE.RAISE_EXCEPTION:
       return 'raised';
+    case SQLSTATE.PROGRAM_LIMIT_EXCEEDED:
+      return 'limit';
     case SQLSTATE.SERIALIZATION_FAILURE:
     case SQLSTATE.DEADLOCK_DETECTED:
       return 'conflict_retry';
     case SQLSTATE.ADMIN_SHUTDOWN:
     case SQLSTATE.CANNOT_CONNECT_NOW:
       return 'unavailable';
+    case SQLSTATE.QUERY_CANCELED:
+      return 'timeout';
   }
   switch (code.slice(0, 2)) {
     case CLASS.DATA_EXCEPTION:

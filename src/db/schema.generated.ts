@@ -19,6 +19,10 @@ export interface Accommodations {
   check_in_date: string;
   check_out_date: string;
   created_at: Generated<Timestamptz>;
+  /**
+   * ISO 4217 currency of this cost; defaults to the trip's currency
+   */
+  currency: Generated<string>;
   distance_to_center: Numeric | null;
   id: Generated<number>;
   location: string;
@@ -43,7 +47,7 @@ export interface ApiKeys {
   id: Generated<number>;
   is_active: Generated<boolean>;
   /**
-   * Masked hint of the key: its last 4 characters
+   * Masked hint of the key: its last 4 characters, for keys of at least 20 characters (else NULL)
    */
   key_hint: string | null;
   key_name: string;
@@ -92,12 +96,27 @@ export interface ChatSessions {
   user_id: string;
 }
 
+export interface ExchangeRates {
+  as_of: string;
+  base: string;
+  created_at: Generated<Timestamptz>;
+  id: Generated<number>;
+  quote: string;
+  rate: Numeric;
+  source: string | null;
+  updated_at: Generated<Timestamptz>;
+}
+
 export interface Flights {
   airline: string | null;
   arrival_time: Timestamptz;
   booking_link: string | null;
   booking_status: Generated<string>;
   created_at: Generated<Timestamptz>;
+  /**
+   * ISO 4217 currency of this cost; defaults to the trip's currency
+   */
+  currency: Generated<string>;
   data_source: string | null;
   departure_time: Timestamptz;
   destination: string;
@@ -114,6 +133,10 @@ export interface ItineraryItems {
   category: string | null;
   cost: Numeric | null;
   created_at: Generated<Timestamptz>;
+  /**
+   * ISO 4217 currency of this cost; defaults to the trip's currency
+   */
+  currency: Generated<string>;
   day_number: number;
   description: string | null;
   end_time: string;
@@ -203,6 +226,10 @@ export interface Transportation {
   arrival_time: Timestamptz;
   booking_reference: string | null;
   created_at: Generated<Timestamptz>;
+  /**
+   * ISO 4217 currency of this cost; defaults to the trip's currency
+   */
+  currency: Generated<string>;
   departure_time: Timestamptz;
   destination: string;
   id: Generated<number>;
@@ -215,6 +242,19 @@ export interface Transportation {
   updated_at: Generated<Timestamptz>;
 }
 
+export interface TripCollaborators {
+  created_at: Generated<Timestamptz>;
+  id: Generated<number>;
+  invited_by: Generated<string | null>;
+  /**
+   * viewer: reads; editor: also writes the trip and its plans; admin: also manages collaborators
+   */
+  role: Generated<string>;
+  trip_id: number;
+  updated_at: Generated<Timestamptz>;
+  user_id: string;
+}
+
 export interface TripComparisons {
   comparison_data: JsonColumn;
   created_at: Generated<Timestamptz>;
@@ -223,6 +263,16 @@ export interface TripComparisons {
   title: string;
   updated_at: Generated<Timestamptz>;
   user_id: string;
+}
+
+export interface TripInvitations {
+  created_at: Generated<Timestamptz>;
+  email: string;
+  id: Generated<number>;
+  invited_by: Generated<string | null>;
+  role: Generated<string>;
+  trip_id: number;
+  updated_at: Generated<Timestamptz>;
 }
 
 export interface TripNotes {
@@ -238,6 +288,10 @@ export interface TripNotes {
 export interface Trips {
   budget: Numeric;
   created_at: Generated<Timestamptz>;
+  /**
+   * ISO 4217 currency of the budget; costs are converted into it
+   */
+  currency: Generated<string>;
   description: string | null;
   destination: string;
   end_date: string;
@@ -255,13 +309,37 @@ export interface Trips {
   user_id: string;
 }
 
+export interface TripsageAuthOneTimeTokens {
+  created_at: Generated<Timestamptz>;
+  expires_at: Timestamptz;
+  relates_to: string;
+  token_hash: string;
+  token_type: string;
+  user_id: string;
+}
+
+export interface TripsageAuthRateLimits {
+  bucket: string;
+  hits: number;
+  window_end: Timestamptz;
+}
+
 export interface TripsageAuthSessions {
   created_at: Generated<Timestamptz>;
   id: Generated<string>;
+  method: Generated<string>;
   refreshed_at: Timestamptz | null;
   revoked_at: Timestamptz | null;
   revoked_reason: string | null;
   user_id: string;
+}
+
+export interface TripsageCollectionLimits {
+  description: string;
+  max_rows: number;
+  name: string;
+  scope_columns: string[];
+  table_name: string;
 }
 
 export interface TripsageJobRuns {
@@ -289,6 +367,16 @@ export interface TripsageSchemaMigrations {
   version: string;
 }
 
+export interface TripShareLinks {
+  created_at: Generated<Timestamptz>;
+  created_by: Generated<string | null>;
+  expires_at: Timestamptz | null;
+  id: Generated<number>;
+  include_costs: Generated<boolean>;
+  token_hash: Buffer;
+  trip_id: number;
+}
+
 export interface Users {
   /**
    * Links to Supabase auth.users table
@@ -311,6 +399,7 @@ export interface DB {
   "auth.users": AuthUsers;
   chat_messages: ChatMessages;
   chat_sessions: ChatSessions;
+  exchange_rates: ExchangeRates;
   flights: Flights;
   itinerary_items: ItineraryItems;
   kg_entity_references: KgEntityReferences;
@@ -321,10 +410,16 @@ export interface DB {
   slow_queries: SlowQueries;
   table_sizes: TableSizes;
   transportation: Transportation;
+  trip_collaborators: TripCollaborators;
   trip_comparisons: TripComparisons;
+  trip_invitations: TripInvitations;
   trip_notes: TripNotes;
+  trip_share_links: TripShareLinks;
   trips: Trips;
+  "tripsage.auth_one_time_tokens": TripsageAuthOneTimeTokens;
+  "tripsage.auth_rate_limits": TripsageAuthRateLimits;
   "tripsage.auth_sessions": TripsageAuthSessions;
+  "tripsage.collection_limits": TripsageCollectionLimits;
   "tripsage.job_runs": TripsageJobRuns;
   "tripsage.refresh_tokens": TripsageRefreshTokens;
   "tripsage.schema_migrations": TripsageSchemaMigrations;

@@ -19,26 +19,33 @@ declare module 'fastify' {
   }
 }
 
-/** Bounds the requests queued on the database, so overload sheds load instead of queueing forever. */
+/**
+ * A request's access to the database: the number of requests waiting for or holding a
+ * transaction is bounded (beyond it, 503 instead of an unbounded queue), and so is each statement.
+ */
 export interface TxGate {
   pending: number;
   readonly limit: number;
+  /** 0: no limit. */
+  readonly statementTimeoutMs: number;
 }
 
 const READ_ONLY = new Set(['GET', 'HEAD']);
 
 /**
- * Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD, unless `readOnly`
- * says otherwise: an assistant turn is a POST whose tool calls may only read).
+ * Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD). `opts.caller`
+ * runs it as another role instead (the identity endpoints that act before there is a user);
+ * `opts.readOnly` overrides the method's default (GoTrue's GET /reauthenticate writes; an
+ * assistant turn is a POST whose tool calls may only read).
  */
-export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, readOnly = READ_ONLY.has(req.method)): Promise<T> {
+export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, opts: { caller?: Caller; readOnly?: boolean } = {}): Promise<T> {
   const gate = req.server.txGate;
   if (gate.pending >= gate.limit) {
     throw new HttpError(503, 'overloaded', 'the server is busy: too many requests are waiting for the database', { pending: gate.pending }, 'retry after the delay in Retry-After', { 'retry-after': '1' });
   }
   gate.pending++;
   try {
-    return await asCaller(req.server.db, req.caller, fn, { readOnly });
+    return await asCaller(req.server.db, opts.caller ?? req.caller, fn, { readOnly: opts.readOnly ?? READ_ONLY.has(req.method), statementTimeoutMs: gate.statementTimeoutMs || undefined });
   } finally {
     gate.pending--;
   }

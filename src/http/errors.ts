@@ -66,6 +66,9 @@ export function fromDbError(e: DbError, authenticated: boolean): HttpError {
       return new HttpError(400, e.sqlstate, `invalid value: ${e.message}${where}`, f.detail ?? null, f.hint ?? null);
     case 'raised':
       return new HttpError(400, e.sqlstate, e.message, f.detail ?? null, f.hint ?? null);
+    case 'limit':
+      // A collection cap (the request is well-formed; the collection is full).
+      return new HttpError(422, e.sqlstate, e.message, { limit: f.constraint ?? null, detail: f.detail ?? null }, f.hint ?? null);
     case 'unique':
       return new HttpError(409, e.sqlstate, `already exists${where}`, f.detail ?? null, 'choose another value, or update the existing row');
     case 'foreign_key':
@@ -76,6 +79,9 @@ export function fromDbError(e: DbError, authenticated: boolean): HttpError {
         : new HttpError(401, e.sqlstate, 'sign in first: ' + e.message, null, 'send an access token', { 'www-authenticate': 'Bearer' });
     case 'undefined_object':
       return new HttpError(404, e.sqlstate, e.message, null, null);
+    case 'timeout':
+      // Retrying the same request would time out again: no Retry-After.
+      return new HttpError(503, 'statement_timeout', 'the request ran longer than the server allows and was stopped', null, 'ask for less (filters, a smaller page); the limit is TRIPSAGE_STATEMENT_TIMEOUT_MS');
     case 'conflict_retry':
     case 'unavailable':
       return new HttpError(503, e.sqlstate, 'the database is unavailable or busy; try again', null, null, { 'retry-after': '1' });

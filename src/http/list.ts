@@ -10,6 +10,8 @@ import { HttpError } from './errors.ts';
 
 export interface FilterDef<C extends string = string> {
   column: C;
+  /** For `contains`: further columns, any of which may match. */
+  or?: readonly C[];
   op: FilterOp;
   schema: z.ZodType;
   description: string;
@@ -69,7 +71,7 @@ export function listParamsOf<C extends string>(req: FastifyRequest, opts: ListQu
   const q = req.query as Record<string, unknown>;
   const where = [...scope];
   for (const [name, f] of Object.entries(opts.filters ?? {})) {
-    if (q[name] !== undefined) where.push({ column: f.column, op: f.op, value: q[name] });
+    if (q[name] !== undefined) where.push({ column: f.column, op: f.op, value: q[name], ...(f.or ? { or: f.or } : {}) });
   }
   return {
     where,

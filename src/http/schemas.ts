@@ -5,6 +5,9 @@
 import { z } from 'zod';
 
 export const text = (max = 10_000) => z.string().min(1).max(max);
+
+/** The longest path parameter (in characters) any route accepts; app.ts sizes the router by it. */
+export const MAX_PATH_PARAM = 500;
 export const optionalText = (max = 10_000) => z.string().max(max).nullable().optional();
 
 /** NUMERIC as JSON number or string; returned as a string (exact decimal). */
@@ -17,21 +20,34 @@ export const decimal = z
   .describe('decimal number (sent as number or string, returned as string)');
 export const money = decimal.refine((v) => !v.startsWith('-'), { message: 'must not be negative' });
 
+/** Whether y-mo-d exists. setUTCFullYear, unlike Date.UTC, takes years 0–99 as they are. */
 function isCalendarDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
   return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
 export const date = z
   .string()
-  .refine(isCalendarDate, { message: 'a calendar date YYYY-MM-DD that exists' })
+  .refine(isCalendarDate, { message: 'a calendar date YYYY-MM-DD that exists (years 0001–9999)' })
   .describe('date, YYYY-MM-DD');
+
+/**
+ * The instants a timestamp may name: those written with a four-digit year in UTC, 0001-01-01
+ * to 9999-12-31 — what the responses print as they were sent (0001-01-01T00:00:00+14:00 is
+ * 1 BC in UTC, which would come back as year 0000).
+ */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const AFTER_LAST_INSTANT = Date.parse('+010000-01-01T00:00:00Z');
 export const timestamp = z.iso
   .datetime({ offset: true })
-  .refine((s) => !Number.isNaN(Date.parse(s)) && Number(s.slice(0, 4)) >= 1, { message: 'a real instant' })
+  .refine((s) => {
+    const t = Date.parse(s);
+    return t >= FIRST_INSTANT && t < AFTER_LAST_INSTANT;
+  }, { message: 'a real instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z' })
   .describe('ISO 8601 timestamp with offset, e.g. 2026-05-01T09:30:00Z');
 export const time = z
   .string()

@@ -52,7 +52,7 @@ export async function searchInsights(trx: Tx, days: number, topN = 10): Promise<
     SELECT destination, count, last_searched_at FROM (${destinations}) AS g
     WHERE count >= 2
       AND NOT EXISTS (SELECT 1 FROM public.trips AS t WHERE lower(btrim(t.destination)) = g.key)
-    ORDER BY count DESC, last_searched_at DESC, destination`.execute(trx);
+    ORDER BY count DESC, last_searched_at DESC, destination LIMIT ${topN}::int`.execute(trx);
 
   const dates = await sql<{ search_type: string; earliest: string | null; latest: string | null; searches_with_dates: number }>`
     SELECT search_type, min(least(s, coalesce(e, s))) AS earliest, max(greatest(e, s)) AS latest, count(*)::int AS searches_with_dates

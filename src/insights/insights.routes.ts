@@ -16,11 +16,11 @@ const response = z.object({
   days: z.number().int(),
   total_searches: z.number().int(),
   by_type: z.array(z.object({ search_type: z.string(), count: z.number().int() })),
-  top_destinations: z.array(destination),
+  top_destinations: z.array(destination).describe('the 10 most searched'),
   travel_dates: z
     .array(z.object({ search_type: z.string(), earliest: z.string().nullable(), latest: z.string().nullable(), searches_with_dates: z.number().int() }))
     .describe('per search type, the earliest and latest travel date searched (YYYY-MM-DD)'),
-  unbooked_destinations: z.array(destination).describe('searched at least twice, with no trip there yet'),
+  unbooked_destinations: z.array(destination).describe('searched at least twice, with no trip there yet (the 10 most searched)'),
 });
 
 export function registerSearchInsightsRoutes(app: FastifyInstance): void {

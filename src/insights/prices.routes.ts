@@ -7,8 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { inTx } from '../http/context.ts';
 import { MAX_LIMIT } from '../http/list.ts';
-import { id, money, numericOut, text, timestamp, ts } from '../http/schemas.ts';
+import { id, MAX_PATH_PARAM, money, numericOut, text, timestamp, ts } from '../http/schemas.ts';
 import { requireServiceRole } from '../http/context.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { insertPrices, priceHistory, priceStats, type PriceInput } from './prices.repo.ts';
 import { dealsReport } from './prices.service.ts';
 
@@ -27,7 +28,7 @@ const priceRow = z.object({
   id, entity_type: z.string(), entity_ref: z.string(), price: numericOut, currency: z.string(), timestamp: ts, source: z.string(), created_at: ts,
 });
 const ingestBody = z.union([priceIn, z.array(priceIn).min(1).max(MAX_PRICE_BATCH)]);
-const refParams = z.object({ entity_ref: z.string().min(1).max(500) });
+const refParams = z.object({ entity_ref: z.string().min(1).max(MAX_PATH_PARAM) });
 const range = {
   from: timestamp.optional().describe('observed at or after'),
   to: timestamp.optional().describe('observed before'),
@@ -61,6 +62,8 @@ const security = [{ bearer: [] }];
 
 export function registerPriceRoutes(app: FastifyInstance): void {
   const base = '/api/v1/prices';
+  nameSchema(app, priceRow, 'PriceObservation');
+  nameSchema(app, priceIn, 'PriceObservationCreate');
 
   app.post(base, {
     schema: {

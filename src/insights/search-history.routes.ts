@@ -19,7 +19,7 @@ const row = z.object({ id, user_id: uuid, search_type: z.string(), search_params
 
 export function registerSearchHistoryRoutes(app: FastifyInstance): void {
   registerResource(app, {
-    tag: 'search history', noun: 'search', path: '/api/v1/search-history', repo: searchHistoryRepo, idSchema: bigintId,
+    tag: 'search history', noun: 'search', schemaName: 'SearchHistoryEntry', path: '/api/v1/search-history', repo: searchHistoryRepo, idSchema: bigintId,
     row, create, patch: create.partial().strict(), ownerColumn: 'user_id', without: ['get', 'patch'],
     list: {
       orderable: ['created_at', 'search_type', 'id'],

@@ -83,4 +83,15 @@ export function decryptSecret(ring: KeyRing, envelope: string, binding: KeyBindi
   }
 }
 
-export const maskHint = (value: string) => value.slice(-4);
+/** Keys shorter than this get no hint: four characters of a short key are too much of it. */
+export const HINT_MIN_LENGTH = 20;
+export const HINT_LENGTH = 4;
+
+/**
+ * The last HINT_LENGTH characters (code points) of a key of at least HINT_MIN_LENGTH, else null:
+ * at most a fifth of any key is disclosed (issue 10: half of an 8-character key was).
+ */
+export function maskHint(value: string): string | null {
+  const chars = [...value];
+  return chars.length >= HINT_MIN_LENGTH ? chars.slice(-HINT_LENGTH).join('') : null;
+}

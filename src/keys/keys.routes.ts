@@ -7,6 +7,7 @@ import type { ColumnOf } from '../db/crud.repo.ts';
 import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { bigintId, noContent } from '../http/crud.routes.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { notFound } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { audit, id, text, timestamp, ts, uuid } from '../http/schemas.ts';
@@ -15,7 +16,7 @@ import { keysRepo } from './keys.repo.ts';
 import { createKey, updateKey } from './keys.service.ts';
 
 const keyRow = z.object({
-  id, user_id: uuid, service_name: z.string(), key_name: z.string(), key_hint: z.string().nullable().describe('last 4 characters'),
+  id, user_id: uuid, service_name: z.string(), key_name: z.string(), key_hint: z.string().nullable().describe('the last 4 characters of a key of at least 20 characters; null for shorter keys'),
   is_active: z.boolean(), last_used_at: ts.nullable(), expires_at: ts.nullable(), usage_count: z.number(), ...audit,
 });
 const keyCreate = z.strictObject({
@@ -39,6 +40,9 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   let ring: ReturnType<typeof loadKeyRing> | undefined;
   const keyRing = () => (ring ??= loadKeyRing(deps.config));
   const base = '/api/v1/api-keys';
+  nameSchema(app, keyRow, 'ApiKey');
+  nameSchema(app, keyCreate, 'ApiKeyCreate');
+  nameSchema(app, keyPatch, 'ApiKeyPatch');
 
   app.get(base, { schema: { tags, security, summary: 'List my API keys (metadata only)', querystring: listQuery(list), response: { 200: z.array(keyRow) } } }, async (req, reply) => {
     const params = listParamsOf(req, list);
@@ -57,7 +61,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.patch(`${base}/:id`, { schema: { tags, security, summary: 'Rename, (de)activate, re-key or change the expiry of an API key', params, body: keyPatch, response: { 200: keyRow } } }, async (req) =>
-    inTx(req, (trx) => updateKey(trx, keyRing(), req.caller, (req.params as { id: number }).id, req.body as z.infer<typeof keyPatch>)),
+    inTx(req, (trx) => updateKey(trx, keyRing(), (req.params as { id: number }).id, req.body as z.infer<typeof keyPatch>)),
   );
 
   app.delete(`${base}/:id`, { schema: { tags, security, summary: 'Delete an API key', params, response: { 204: noContent } } }, async (req, reply) => {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { requireUserClaims } from '../http/context.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { noContent } from '../http/crud.routes.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { invalid, notFound, nothingToUpdate } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
@@ -68,6 +69,10 @@ const security = [{ bearer: [] }];
 export function registerMemoryRoutes(app: FastifyInstance, memory: MemoryAccess): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const base = '/api/v1/memories';
+  nameSchema(app, memoryRow, 'Memory');
+  nameSchema(app, memoryCreate, 'MemoryCreate');
+  nameSchema(app, memoryPatch, 'MemoryPatch');
+  nameSchema(app, searchHit, 'MemorySearchHit');
 
   // Route-level onRequest: after the token check, before body validation, so a disabled feature
   // says so whatever the request looks like.

@@ -8,7 +8,7 @@ import { DomainError, invalid } from '../domain/errors.ts';
 import { EMBEDDING_DIM, EmbeddingError, type Embedder } from './embedders.ts';
 import {
   getMemory, insertMemories, searchMemories, updateMemory,
-  type MemoryPatch, type MemoryRow, type NewMemory, type SearchHit,
+  vectorLiteral, type MemoryPatch, type MemoryRow, type NewMemory, type SearchHit,
 } from './memory.repo.ts';
 
 export interface MemoryInput {
@@ -22,13 +22,33 @@ export const EMBED_BATCH = 100;
 
 /** Provider failures as domain errors: upstream_failed (bad answer / unreachable), upstream_timeout. */
 export async function embedOrFail(embedder: Embedder, texts: string[]): Promise<number[][]> {
-  try {
+  return providerErrors(async () => {
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += EMBED_BATCH) out.push(...(await embedder.embed(texts.slice(i, i + EMBED_BATCH))));
     if (out.length !== texts.length || out.some((v) => v.length !== EMBEDDING_DIM)) {
       throw new EmbeddingError(`the embedder returned ${out.length} vectors of the wrong shape for ${texts.length} texts`);
     }
     return out;
+  });
+}
+
+/**
+ * The vectors of many texts in pgvector's text form: off the HTTP thread when the embedder can
+ * (the hashing embedder's thread), else embedded and formatted here.
+ */
+async function embedTextsOrFail(embedder: Embedder, texts: string[]): Promise<string[]> {
+  if (!embedder.embedText) return (await embedOrFail(embedder, texts)).map(vectorLiteral);
+  return providerErrors(async () => {
+    const out: string[] = [];
+    for (let i = 0; i < texts.length; i += EMBED_BATCH) out.push(...(await embedder.embedText!(texts.slice(i, i + EMBED_BATCH))));
+    if (out.length !== texts.length) throw new EmbeddingError(`the embedder returned ${out.length} vectors for ${texts.length} texts`);
+    return out;
+  });
+}
+
+async function providerErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (e) {
     if (!(e instanceof EmbeddingError)) throw e;
     throw new DomainError(e.status === 504 ? 'upstream_timeout' : 'upstream_failed', 'embedding_failed', e.message, {
@@ -46,7 +66,7 @@ const stamp = (embedder: Embedder, metadata: Record<string, unknown> | undefined
 
 /** Embeds the inputs (in batches); returns rows ready for insertMemories. */
 export async function prepareMemories(embedder: Embedder, inputs: MemoryInput[]): Promise<NewMemory[]> {
-  const vectors = await embedOrFail(embedder, inputs.map((m) => m.content_text));
+  const vectors = await embedTextsOrFail(embedder, inputs.map((m) => m.content_text));
   return inputs.map((m, i) => ({
     content_text: m.content_text,
     content_type: m.content_type,
@@ -99,13 +119,28 @@ export interface SearchRequest {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * `v` scaled to length 1, or undefined for a zero vector. Cosine distance ignores length, but
+ * pgvector sums squares in single precision: a vector of tiny (1e-30) or huge (1e20) numbers has
+ * a norm of 0 or ∞ there, and a NaN distance (issue 10). Scaling by the largest magnitude first
+ * keeps the sum of squares in range in double precision too.
+ */
+export function unitVector(v: readonly number[]): number[] | undefined {
+  const max = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  if (!(max > 0) || !Number.isFinite(max)) return undefined;
+  const scaled = v.map((x) => x / max);
+  const norm = Math.sqrt(scaled.reduce((s, x) => s + x * x, 0));
+  return scaled.map((x) => x / norm);
+}
+
 /** The query vector (embedded outside the transaction) and the model to compare against. */
 export async function prepareSearch(embedder: Embedder, r: SearchRequest): Promise<{ embedding: number[]; model: string }> {
   if (r.embedding) {
-    if (!r.embedding.some((x) => x !== 0)) {
+    const unit = unitVector(r.embedding);
+    if (!unit) {
       throw invalid('invalid_request', 'the query embedding is all zeros (its cosine distance is undefined)', { hint: 'send a non-zero vector' });
     }
-    return { embedding: r.embedding, model: r.embedding_model ?? embedder.model };
+    return { embedding: unit, model: r.embedding_model ?? embedder.model };
   }
   const [v] = await embedOrFail(embedder, [r.query!]);
   return { embedding: v!, model: embedder.model };

@@ -11,6 +11,7 @@
  * UIDs are stable (kind, id, trip), so importing the file again updates events instead of
  * duplicating them.
  */
+import type { FastifyReply } from 'fastify';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { TimelineRow } from './planning.repo.ts';
 
@@ -75,4 +76,13 @@ export function tripCalendar(trip: CalendarTrip, entries: TimelineRow[], host = 
     }
   }
   return cal.toString();
+}
+
+/** Sends a calendar as an .ics download. */
+export function sendCalendar(reply: FastifyReply, filename: string, body: string) {
+  return reply
+    .type('text/calendar; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .serializer((p: unknown) => String(p))
+    .send(body);
 }

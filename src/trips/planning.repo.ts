@@ -13,6 +13,26 @@ function idArray(ids: readonly number[]) {
   return sql`${`{${ids.join(',')}}`}::bigint[]`;
 }
 
+export interface CurrencySubtotal {
+  currency: string;
+  /** All costs in this currency, in this currency. */
+  amount: string;
+  /** The part that could be converted, in the trip's currency. */
+  converted: string;
+  /** The part with no rate on or before its date, in this currency. */
+  unconverted: string;
+  costs: number;
+  unconverted_costs: number;
+}
+
+export interface UnconvertedCost {
+  kind: 'flight' | 'accommodation' | 'transportation' | 'itinerary_item';
+  id: number;
+  currency: string;
+  amount: string;
+  date: string;
+}
+
 export interface TripTotalsRow {
   id: number;
   name: string;
@@ -22,6 +42,7 @@ export interface TripTotalsRow {
   end_date: string;
   days: number;
   travelers: number;
+  currency: string;
   budget: string;
   flights: string;
   accommodations: string;
@@ -38,38 +59,79 @@ export interface TripTotalsRow {
   transportation_count: number;
   itinerary_item_count: number;
   itinerary_items_with_cost: number;
+  by_currency: CurrencySubtotal[];
+  unconverted: UnconvertedCost[];
 }
 
 /**
  * Planned spend of each visible trip among `ids`, in the order of `ids` (invisible ones are simply
- * absent). Per traveller / per day / percent are rounded to 2 decimals (half away from zero).
+ * absent), in the trip's currency: every cost is converted by convert_amount() with the latest
+ * rate on or before its date (flights and transport: the departure's UTC date; stays: check-in;
+ * items: their day), exactly, in NUMERIC. A cost without a rate is left out of the totals and
+ * listed in `unconverted`; `by_currency` has the subtotals per original currency. Per traveller /
+ * per day / percent are rounded to 2 decimals (half away from zero).
  */
 export async function tripTotals(trx: Tx, ids: readonly number[]): Promise<TripTotalsRow[]> {
   const r = await sql<TripTotalsRow>`
-    SELECT t.id, t.name, t.destination, t.status,
-           t.start_date, t.end_date, d.days, t.travelers, t.budget::text AS budget,
-           f.total::text AS flights, a.total::text AS accommodations,
-           tr.total::text AS transportation, i.total::text AS itinerary,
-           x.total::text AS total,
+    WITH t AS (
+      SELECT id, name, destination, status, start_date, end_date, (end_date - start_date + 1) AS days,
+             travelers, budget, currency::text AS currency
+      FROM public.trips WHERE id = ANY(${idArray(ids)})
+    ), costs AS (
+      SELECT f.trip_id, 'flight' AS kind, f.id, f.currency::text AS currency, f.price AS amount,
+             (f.departure_time AT TIME ZONE 'UTC')::date AS on_date
+      FROM public.flights f WHERE f.trip_id IN (SELECT id FROM t)
+      UNION ALL
+      SELECT a.trip_id, 'accommodation', a.id, a.currency::text, a.total_price, a.check_in_date
+      FROM public.accommodations a WHERE a.trip_id IN (SELECT id FROM t)
+      UNION ALL
+      SELECT x.trip_id, 'transportation', x.id, x.currency::text, x.price, (x.departure_time AT TIME ZONE 'UTC')::date
+      FROM public.transportation x WHERE x.trip_id IN (SELECT id FROM t)
+      UNION ALL
+      SELECT i.trip_id, 'itinerary_item', i.id, i.currency::text, i.cost, (tt.start_date + i.day_number - 1)
+      FROM public.itinerary_items i JOIN t tt ON tt.id = i.trip_id WHERE i.cost IS NOT NULL
+    ), conv AS (
+      SELECT c.*, public.convert_amount(c.amount, c.currency, t.currency, c.on_date) AS converted
+      FROM costs c JOIN t ON t.id = c.trip_id
+    )
+    SELECT t.id, t.name, t.destination, t.status, t.start_date, t.end_date, t.days, t.travelers, t.currency,
+           t.budget::text AS budget,
+           x.flights::text AS flights, x.accommodations::text AS accommodations,
+           x.transportation::text AS transportation, x.itinerary::text AS itinerary, x.total::text AS total,
            (t.budget - x.total)::text AS remaining,
            (x.total > t.budget) AS over_budget,
            round(x.total / t.travelers, 2)::text AS per_traveller,
-           round(x.total / d.days, 2)::text AS per_day,
+           round(x.total / t.days, 2)::text AS per_day,
            round(100 * x.total / t.budget, 2)::text AS budget_used_percent,
-           f.n AS flight_count, a.n AS accommodation_count, tr.n AS transportation_count,
-           i.n AS itinerary_item_count, i.with_cost AS itinerary_items_with_cost
-    FROM public.trips t
-    CROSS JOIN LATERAL (SELECT (t.end_date - t.start_date + 1) AS days) d
-    CROSS JOIN LATERAL (SELECT coalesce(sum(price), 0) AS total, count(*)::int AS n
-                        FROM public.flights WHERE trip_id = t.id) f
-    CROSS JOIN LATERAL (SELECT coalesce(sum(total_price), 0) AS total, count(*)::int AS n
-                        FROM public.accommodations WHERE trip_id = t.id) a
-    CROSS JOIN LATERAL (SELECT coalesce(sum(price), 0) AS total, count(*)::int AS n
-                        FROM public.transportation WHERE trip_id = t.id) tr
-    CROSS JOIN LATERAL (SELECT coalesce(sum(cost), 0) AS total, count(*)::int AS n, count(cost)::int AS with_cost
+           x.flight_count, x.accommodation_count, x.transportation_count,
+           i.n AS itinerary_item_count, i.with_cost AS itinerary_items_with_cost,
+           bc.by_currency, uc.unconverted
+    FROM t
+    CROSS JOIN LATERAL (
+      SELECT coalesce(sum(converted) FILTER (WHERE kind = 'flight'), 0) AS flights,
+             coalesce(sum(converted) FILTER (WHERE kind = 'accommodation'), 0) AS accommodations,
+             coalesce(sum(converted) FILTER (WHERE kind = 'transportation'), 0) AS transportation,
+             coalesce(sum(converted) FILTER (WHERE kind = 'itinerary_item'), 0) AS itinerary,
+             coalesce(sum(converted), 0) AS total,
+             count(*) FILTER (WHERE kind = 'flight')::int AS flight_count,
+             count(*) FILTER (WHERE kind = 'accommodation')::int AS accommodation_count,
+             count(*) FILTER (WHERE kind = 'transportation')::int AS transportation_count
+      FROM conv WHERE conv.trip_id = t.id) x
+    CROSS JOIN LATERAL (SELECT count(*)::int AS n, count(cost)::int AS with_cost
                         FROM public.itinerary_items WHERE trip_id = t.id) i
-    CROSS JOIN LATERAL (SELECT f.total + a.total + tr.total + i.total AS total) x
-    WHERE t.id = ANY(${idArray(ids)})
+    CROSS JOIN LATERAL (
+      SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'currency', g.currency, 'amount', g.amount::text, 'converted', g.converted::text,
+               'unconverted', g.unconverted::text, 'costs', g.n, 'unconverted_costs', g.un) ORDER BY g.currency), '[]') AS by_currency
+      FROM (SELECT currency, sum(amount) AS amount, coalesce(sum(converted), 0) AS converted,
+                   coalesce(sum(amount) FILTER (WHERE converted IS NULL), 0) AS unconverted,
+                   count(*) AS n, count(*) FILTER (WHERE converted IS NULL) AS un
+            FROM conv WHERE conv.trip_id = t.id GROUP BY currency) g) bc
+    CROSS JOIN LATERAL (
+      SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'kind', kind, 'id', id, 'currency', currency, 'amount', amount::text, 'date', on_date)
+               ORDER BY on_date, kind, id), '[]') AS unconverted
+      FROM conv WHERE conv.trip_id = t.id AND converted IS NULL) uc
     ORDER BY array_position(${idArray(ids)}, t.id)`.execute(trx);
   return r.rows;
 }
@@ -78,7 +140,10 @@ export interface DayRow {
   day_number: number;
   date: string;
   beyond_trip: boolean;
+  /** The day's item costs converted into the trip's currency (those with a rate). */
   planned_cost: string;
+  /** Item costs of the day with no rate, in their own currency. */
+  unconverted: Array<{ item_id: number; currency: string; amount: string }>;
   item_count: number;
 }
 
@@ -88,16 +153,22 @@ export interface DayRow {
  */
 export async function tripDays(trx: Tx, tripId: number, fromDay: number, toDay: number): Promise<DayRow[]> {
   const r = await sql<DayRow>`
-    WITH t AS (SELECT id, start_date, (end_date - start_date + 1) AS days FROM public.trips WHERE id = ${tripId}),
+    WITH t AS (SELECT id, start_date, (end_date - start_date + 1) AS days, currency::text AS currency
+               FROM public.trips WHERE id = ${tripId}),
          d AS (SELECT g AS day_number FROM t, generate_series(${fromDay}::int, least(t.days, ${toDay}::int)) g
                UNION
                SELECT day_number FROM public.itinerary_items
                WHERE trip_id = ${tripId} AND day_number BETWEEN ${fromDay}::int AND ${toDay}::int)
     SELECT d.day_number, (t.start_date + d.day_number - 1) AS date, (d.day_number > t.days) AS beyond_trip,
-           coalesce(c.total, 0)::text AS planned_cost, coalesce(c.n, 0)::int AS item_count
+           coalesce(c.total, 0)::text AS planned_cost, c.unconverted, coalesce(c.n, 0)::int AS item_count
     FROM t CROSS JOIN d
-    LEFT JOIN LATERAL (SELECT sum(cost) AS total, count(*) AS n FROM public.itinerary_items i
-                       WHERE i.trip_id = t.id AND i.day_number = d.day_number) c ON true
+    CROSS JOIN LATERAL (
+      SELECT sum(i.converted) AS total, count(*) AS n,
+             coalesce(jsonb_agg(jsonb_build_object('item_id', i.id, 'currency', i.currency, 'amount', i.cost::text) ORDER BY i.id)
+                      FILTER (WHERE i.cost IS NOT NULL AND i.converted IS NULL), '[]') AS unconverted
+      FROM (SELECT i.id, i.currency::text AS currency, i.cost,
+                   public.convert_amount(i.cost, i.currency, t.currency, t.start_date + d.day_number - 1) AS converted
+            FROM public.itinerary_items i WHERE i.trip_id = t.id AND i.day_number = d.day_number) i) c
     ORDER BY d.day_number`.execute(trx);
   return r.rows;
 }
@@ -109,31 +180,6 @@ export async function lastDay(trx: Tx, tripId: number): Promise<number | undefin
                     (SELECT max(day_number) FROM public.itinerary_items WHERE trip_id = t.id)) AS last
     FROM public.trips t WHERE t.id = ${tripId}`.execute(trx);
   return r.rows[0]?.last;
-}
-
-export interface OverlapRow {
-  day_number: number;
-  first_id: number;
-  first_title: string;
-  second_id: number;
-  second_title: string;
-  overlap_start: string;
-  overlap_end: string;
-}
-
-/** Pairs of items on the same day whose [start, end) intervals intersect. */
-export async function itineraryOverlaps(trx: Tx, tripId: number, fromDay: number, toDay: number): Promise<OverlapRow[]> {
-  const r = await sql<OverlapRow>`
-    SELECT a.day_number, a.id AS first_id, a.title AS first_title, b.id AS second_id, b.title AS second_title,
-           greatest(a.start_time, b.start_time)::text AS overlap_start, least(a.end_time, b.end_time)::text AS overlap_end
-    FROM public.itinerary_items a
-    JOIN public.itinerary_items b
-      ON b.trip_id = a.trip_id AND b.day_number = a.day_number AND b.id <> a.id
-     AND (a.start_time, a.id) < (b.start_time, b.id)
-     AND a.start_time < b.end_time AND b.start_time < a.end_time
-    WHERE a.trip_id = ${tripId} AND a.day_number BETWEEN ${fromDay}::int AND ${toDay}::int
-    ORDER BY a.day_number, a.start_time, a.id, b.start_time, b.id`.execute(trx);
-  return r.rows;
 }
 
 export type TimelineKind = 'flight' | 'accommodation' | 'transportation' | 'itinerary_item';
@@ -156,48 +202,28 @@ export interface TimelineRow {
   location: string | null;
   description: string | null;
   price: string | null;
+  /** The row's currency (ISO 4217; an itinerary item has one even without a cost). */
+  currency: string | null;
   status: string | null;
 }
+
+export const TIMELINE_COLUMNS = sql.raw(
+  'kind, id, title, start_at, end_at, all_day, date, end_date, day_number, start_time, end_time, ' +
+  'origin, destination, location, description, price, currency, status',
+);
 
 /**
  * Flights, stays, transport and itinerary items in one list, ordered by their instant. Floating
  * local times (items: computed date + start_time; stays: midnight of the check-in date) are read
- * in the IANA zone `tz`.
+ * in the IANA zone `tz`. The rows come from public.trip_timeline() (migration 000072), which the
+ * share links read too.
  */
 export async function timeline(trx: Tx, tripId: number, tz: string): Promise<TimelineRow[]> {
   const r = await sql<TimelineRow>`
-    SELECT * FROM (
-      SELECT 'flight' AS kind, f.id,
-             concat_ws(' ', f.airline, f.origin || ' → ' || f.destination) AS title,
-             f.departure_time AS start_at, f.arrival_time AS end_at, false AS all_day,
-             NULL::date AS date, NULL::date AS end_date, NULL::int AS day_number,
-             NULL::text AS start_time, NULL::text AS end_time,
-             f.origin, f.destination, NULL::text AS location, NULL::text AS description,
-             f.price::text AS price, f.booking_status AS status, 1 AS rank
-      FROM public.flights f WHERE f.trip_id = ${tripId}
-      UNION ALL
-      SELECT 'accommodation', a.id, a.name,
-             (a.check_in_date::timestamp AT TIME ZONE ${tz}), (a.check_out_date::timestamp AT TIME ZONE ${tz}), true,
-             a.check_in_date, a.check_out_date, NULL, NULL, NULL,
-             NULL, NULL, a.location, a.type, a.total_price::text, a.booking_status, 0
-      FROM public.accommodations a WHERE a.trip_id = ${tripId}
-      UNION ALL
-      SELECT 'transportation', x.id, x.type || ': ' || x.origin || ' → ' || x.destination,
-             x.departure_time, x.arrival_time, false,
-             NULL, NULL, NULL, NULL, NULL,
-             x.origin, x.destination, NULL, x.provider_name, x.price::text, x.status, 2
-      FROM public.transportation x WHERE x.trip_id = ${tripId}
-      UNION ALL
-      SELECT 'itinerary_item', i.id, i.title,
-             ((t.start_date + i.day_number - 1) + i.start_time) AT TIME ZONE ${tz},
-             ((t.start_date + i.day_number - 1) + i.end_time) AT TIME ZONE ${tz}, false,
-             (t.start_date + i.day_number - 1), NULL, i.day_number, i.start_time::text, i.end_time::text,
-             NULL, NULL, i.location, i.description, i.cost::text, NULL, 3
-      FROM public.itinerary_items i JOIN public.trips t ON t.id = i.trip_id
-      WHERE i.trip_id = ${tripId}
-    ) e
-    ORDER BY e.start_at, e.rank, e.end_at, e.id`.execute(trx);
-  return r.rows.map(({ rank: _rank, ...row }: TimelineRow & { rank?: number }) => row);
+    SELECT ${TIMELINE_COLUMNS}
+    FROM public.trip_timeline(${tripId}::bigint, ${tz})
+    ORDER BY start_at, rank, end_at, id`.execute(trx);
+  return r.rows;
 }
 
 /** Locks the trip row for this transaction (serialises selections within one trip). */

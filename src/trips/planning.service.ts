@@ -6,11 +6,9 @@
 import { byId, type Row } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 import { conflict, DomainError, notFound } from '../domain/errors.ts';
+import { itemOverlaps, overlapGroups, type ItemOverlaps, type TimedItem } from './overlaps.ts';
 import * as repo from './planning.repo.ts';
 import { comparisonsRepo, itineraryItemsRepo } from './trips.repo.ts';
-
-/** There is no currency column on trips: amounts are in the trip's own unit. */
-export const CURRENCY = null;
 
 export function summaryOf(t: repo.TripTotalsRow) {
   return {
@@ -22,7 +20,7 @@ export function summaryOf(t: repo.TripTotalsRow) {
     end_date: t.end_date,
     duration_days: t.days,
     travelers: t.travelers,
-    currency: CURRENCY,
+    currency: t.currency,
     budget: t.budget,
     planned: {
       flights: t.flights,
@@ -36,6 +34,9 @@ export function summaryOf(t: repo.TripTotalsRow) {
     budget_used_percent: t.budget_used_percent,
     per_traveller: t.per_traveller,
     per_day: t.per_day,
+    complete: t.unconverted.length === 0,
+    by_currency: t.by_currency,
+    unconverted: t.unconverted,
     counts: {
       flights: t.flight_count,
       accommodations: t.accommodation_count,
@@ -56,72 +57,91 @@ export async function tripSummary(trx: Tx, tripId: number): Promise<TripSummary>
 export interface DayWarning {
   type: 'overlap' | 'beyond_trip';
   message: string;
+  /** The items concerned, at most MAX_WARNING_IDS of them; `item_count` says how many in all. */
   item_ids: number[];
+  item_count: number;
 }
 
 /** At most this many days per response; `from_day` pages through longer trips. */
 export const MAX_DAYS_PER_PAGE = 366;
+/** Item ids listed per warning (the count is always complete). */
+export const MAX_WARNING_IDS = 20;
+/** Titles quoted in a warning's message. */
+const MAX_QUOTED = 3;
+
+const quote = (titles: string[], total: number) =>
+  titles.slice(0, MAX_QUOTED).map((t) => `"${t}"`).join(', ') + (total > MAX_QUOTED ? ', …' : '');
+
+/** One warning per group of items connected by overlaps: bounded, whatever the day holds. */
+function overlapWarnings(items: Row[]): DayWarning[] {
+  return overlapGroups(items as unknown as TimedItem[]).map((g) => {
+    const titles = g.items.slice(0, MAX_QUOTED).map((i) => String((i as unknown as Row).title));
+    const [a, b] = g.items;
+    const message = g.items.length === 2
+      ? `"${titles[0]}" and "${titles[1]}" overlap from ${b!.start_time} to ${a!.end_time < b!.end_time ? a!.end_time : b!.end_time}`
+      : `${g.items.length} items overlap between ${g.start} and ${g.end}: ${quote(titles, g.items.length)}`;
+    return { type: 'overlap', message, item_ids: g.items.slice(0, MAX_WARNING_IDS).map((i) => i.id), item_count: g.items.length };
+  });
+}
 
 export async function tripDays(trx: Tx, tripId: number, fromDay = 1, limit = MAX_DAYS_PER_PAGE) {
   const [totals] = await repo.tripTotals(trx, [tripId]);
   if (!totals) throw notFound('trip');
   const toDay = fromDay + Math.min(limit, MAX_DAYS_PER_PAGE) - 1;
   const last = (await repo.lastDay(trx, tripId)) ?? totals.days;
-  const [days, items, overlaps] = [
-    await repo.tripDays(trx, tripId, fromDay, toDay),
-    (await itineraryItemsRepo.list(trx, {
-      where: [
-        { column: 'trip_id', op: '=', value: tripId },
-        { column: 'day_number', op: '>=', value: fromDay },
-        { column: 'day_number', op: '<=', value: toDay },
-      ],
-      order: [{ column: 'day_number', desc: false }, { column: 'start_time', desc: false }, { column: 'end_time', desc: false }, { column: 'id', desc: false }],
-      limit: 1_000_000,
-      offset: 0,
-      count: false,
-    })).rows,
-    await repo.itineraryOverlaps(trx, tripId, fromDay, toDay),
-  ];
+  const days = await repo.tripDays(trx, tripId, fromDay, toDay);
+  // Bounded by the trip's item cap (docs/trip-planning.md, "Limits").
+  const { rows: items } = await itineraryItemsRepo.list(trx, {
+    where: [
+      { column: 'trip_id', op: '=', value: tripId },
+      { column: 'day_number', op: '>=', value: fromDay },
+      { column: 'day_number', op: '<=', value: toDay },
+    ],
+    order: [{ column: 'day_number', desc: false }, { column: 'start_time', desc: false }, { column: 'end_time', desc: false }, { column: 'id', desc: false }],
+    limit: 1_000_000,
+    offset: 0,
+    count: false,
+  });
   const itemsByDay = new Map<number, Row[]>();
   for (const it of items) {
     const d = it.day_number as number;
-    itemsByDay.set(d, [...(itemsByDay.get(d) ?? []), it]);
-  }
-  const warningsByDay = new Map<number, DayWarning[]>();
-  const warn = (day: number, w: DayWarning) => warningsByDay.set(day, [...(warningsByDay.get(day) ?? []), w]);
-  for (const o of overlaps) {
-    warn(o.day_number, {
-      type: 'overlap',
-      message: `"${o.first_title}" and "${o.second_title}" overlap from ${o.overlap_start} to ${o.overlap_end}`,
-      item_ids: [o.first_id, o.second_id],
-    });
-  }
-  for (const d of days) {
-    if (d.beyond_trip) {
-      warn(d.day_number, {
-        type: 'beyond_trip',
-        message: `day ${d.day_number} is after the trip's last day (day ${totals.days})`,
-        item_ids: (itemsByDay.get(d.day_number) ?? []).map((i) => i.id as number),
-      });
-    }
+    const list = itemsByDay.get(d);
+    if (list) list.push(it);
+    else itemsByDay.set(d, [it]);
   }
   return {
     trip_id: tripId,
     start_date: totals.start_date,
     end_date: totals.end_date,
     duration_days: totals.days,
-    currency: CURRENCY,
+    currency: totals.currency,
     next_from_day: toDay < last ? toDay + 1 : null,
-    days: days.map((d) => ({
-      day_number: d.day_number,
-      date: d.date,
-      beyond_trip: d.beyond_trip,
-      planned_cost: d.planned_cost,
-      items: itemsByDay.get(d.day_number) ?? [],
-      warnings: warningsByDay.get(d.day_number) ?? [],
-    })),
+    days: days.map((d) => {
+      const dayItems = itemsByDay.get(d.day_number) ?? [];
+      const overlaps = itemOverlaps(dayItems as unknown as TimedItem[]);
+      const warnings = overlapWarnings(dayItems);
+      if (d.beyond_trip) {
+        warnings.push({
+          type: 'beyond_trip',
+          message: `day ${d.day_number} is after the trip's last day (day ${totals.days})`,
+          item_ids: dayItems.slice(0, MAX_WARNING_IDS).map((i) => i.id as number),
+          item_count: dayItems.length,
+        });
+      }
+      return {
+        day_number: d.day_number,
+        date: d.date,
+        beyond_trip: d.beyond_trip,
+        planned_cost: d.planned_cost,
+        unconverted: d.unconverted,
+        items: dayItems.map((i) => ({ ...i, overlaps: overlaps.get(i.id as number) ?? NO_OVERLAPS })),
+        warnings,
+      };
+    }),
   };
 }
+
+const NO_OVERLAPS: ItemOverlaps = { count: 0, item_ids: [] };
 
 export async function tripTimeline(trx: Tx, tripId: number, tz: string) {
   const [totals] = await repo.tripTotals(trx, [tripId]);
@@ -150,7 +170,8 @@ export async function beforePatchSavedOption(trx: Tx, key: { column: string; val
 
 // ---- comparisons --------------------------------------------------------------------------------
 
-export const COMPARISON_VERSION = 1;
+/** 2: each trip has its currency, and its totals are converted into it (issue 13). */
+export const COMPARISON_VERSION = 2;
 
 /** comparison_data for the given trips; every trip must be visible to the caller. */
 export async function computeComparison(trx: Tx, tripIds: readonly number[], opts: { allowMissing?: boolean } = {}) {
@@ -166,7 +187,6 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
   return {
     version: COMPARISON_VERSION,
     computed_at: new Date().toISOString(),
-    currency: CURRENCY,
     trip_ids: [...tripIds],
     missing_trip_ids: missing,
     trips: rows.map((t) => ({
@@ -177,6 +197,7 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
       end_date: t.end_date,
       days: t.days,
       travelers: t.travelers,
+      currency: t.currency,
       budget: t.budget,
       total_planned: t.total,
       per_day: t.per_day,
@@ -189,6 +210,9 @@ export async function computeComparison(trx: Tx, tripIds: readonly number[], opt
         transportation: t.transportation,
         itinerary: t.itinerary,
       },
+      complete: t.unconverted.length === 0,
+      by_currency: t.by_currency,
+      unconverted: t.unconverted,
       counts: {
         flights: t.flight_count,
         accommodations: t.accommodation_count,

@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ColumnOf, OrderBy, TableName } from '../db/crud.repo.ts';
 import { bigintId, registerResource, type ParentDef, type ResourceDef } from '../http/crud.routes.ts';
-import { date } from '../http/schemas.ts';
 import {
   accommodationsRepo, comparisonsRepo, flightsRepo, itineraryItemsRepo, notesRepo, savedOptionsRepo, transportationRepo,
   tripsRepo, tripVisible,
@@ -14,9 +13,17 @@ import * as s from './trips.schemas.ts';
 import * as planning from './planning.service.ts';
 import { registerPlanningRoutes } from './planning.routes.ts';
 import { addTripChild, type TripChildKind } from './trip-children.service.ts';
+import { requireTripRole } from './collaborators.service.ts';
+import { registerCollaboratorRoutes } from './collaborators.routes.ts';
+import { registerTripListRoutes, TRIP_LIST } from './trip-list.routes.ts';
+import { registerCurrencyRoutes } from './currency.routes.ts';
+import { registerShareLinkRoutes } from './share-links.routes.ts';
 
 const BASE = '/api/v1';
-const trip: ParentDef<'trip_id'> = { param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible };
+const trip: ParentDef<'trip_id'> = {
+  param: 'trip_id', column: 'trip_id', noun: 'trip', schema: bigintId, visible: tripVisible,
+  requireWritable: async (trx, id) => void (await requireTripRole(trx, id as number, 'edit')),
+};
 const byCreated: OrderBy<'created_at'>[] = [{ column: 'created_at', desc: false }];
 
 /** The tables planned under a trip (they have a trip_id). */
@@ -38,7 +45,7 @@ function registerChild<T extends TripChild, C extends ColumnOf<T>>(app: FastifyI
     tag: 'trip planning', noun: c.noun, path: `${BASE}/trips/:trip_id/${c.path}`, repo: c.repo, idSchema: bigintId,
     row: c.row, create: c.create, patch: s.patchOf(c.create), parent, ownerColumn: c.ownerColumn,
     list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
-    createWith: (trx, tripId, body, userId) => addTripChild(trx, c.kind, tripId as number, userId, body),
+    createWith: (trx, tripId, body, caller) => addTripChild(trx, c.kind, tripId as number, caller, body),
     hooks: c.hooks,
   });
 }
@@ -46,18 +53,19 @@ function registerChild<T extends TripChild, C extends ColumnOf<T>>(app: FastifyI
 export function registerTripRoutes(app: FastifyInstance): void {
   // Fixed paths (/trips/import, /trips/:trip_id/summary, …) before the generic ones.
   registerPlanningRoutes(app);
+  registerCollaboratorRoutes(app);
+  // Lists and gets say the caller's role on each trip (own or shared): served by trip-list.routes.ts.
+  registerTripListRoutes(app);
+  registerCurrencyRoutes(app);
+  registerShareLinkRoutes(app);
 
   registerResource(app, {
     tag: 'trips', noun: 'trip', path: `${BASE}/trips`, repo: tripsRepo, idSchema: bigintId,
     row: s.tripRow, create: s.tripCreate, patch: s.patchOf(s.tripCreate), ownerColumn: 'user_id',
-    list: {
-      orderable: ['start_date', 'end_date', 'name', 'destination', 'budget', 'status', 'created_at', 'updated_at', 'id'],
-      defaultOrder: [{ column: 'start_date', desc: false }],
-      filters: {
-        status: { column: 'status', op: '=', schema: z.enum(['planning', 'booked', 'completed', 'canceled']), description: 'only trips with this status' },
-        from: { column: 'end_date', op: '>=', schema: date, description: 'only trips that end on or after this date' },
-        to: { column: 'start_date', op: '<=', schema: date, description: 'only trips that start on or before this date' },
-      },
+    list: TRIP_LIST, without: ['list', 'get'],
+    hooks: {
+      beforePatch: async (trx, key) => void (await requireTripRole(trx, key[0]!.value as number, 'edit')),
+      beforeDelete: async (trx, key) => void (await requireTripRole(trx, key[0]!.value as number, 'own')),
     },
   });
 
@@ -78,7 +86,7 @@ export function registerTripRoutes(app: FastifyInstance): void {
   registerResource(app, {
     tag: 'trip planning', noun: 'itinerary item', path: `${BASE}/trips/:trip_id/itinerary-items`, repo: itineraryItemsRepo,
     idSchema: bigintId, row: s.itineraryItemRow, create: s.itineraryItemCreate, patch: s.patchOf(s.itineraryItemCreate), parent: trip,
-    createWith: (trx, tripId, body, userId) => addTripChild(trx, 'itinerary_item', tripId as number, userId, body),
+    createWith: (trx, tripId, body, caller) => addTripChild(trx, 'itinerary_item', tripId as number, caller, body),
     list: {
       orderable: ['day_number', 'start_time', 'end_time', 'priority', 'created_at', 'id'],
       defaultOrder: [{ column: 'day_number', desc: false }, { column: 'start_time', desc: false }],

@@ -1,10 +1,10 @@
 /**
- * The command line as a user runs it: a separate `node bin/tripsage.js` process, with the
+ * The command line as a user runs it: a separate process (see CLI in serve.ts), with the
  * settings that would leak in from the developer's environment cleared.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { BIN } from './serve.ts';
+import { CLI } from './serve.ts';
 
 const CLEAN_ENV = {
   DATABASE_URL: '', TRIPSAGE_DATA_DIR: '', TRIPSAGE_MEMORY: '', TRIPSAGE_AUTH: '',
@@ -17,15 +17,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `input`, when given, is written to the command's standard input (then closed). */
-export async function tripsage(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
+export interface CliOptions {
+  /** Written to the command's standard input (then closed). */
+  input?: string;
+  timeoutMs?: number;
+}
+
+export async function tripsage(args: string[], env: Record<string, string> = {}, opts: CliOptions = {}): Promise<CliResult> {
   try {
-    const run = promisify(execFile)(process.execPath, [BIN, ...args], {
+    const run = promisify(execFile)(process.execPath, [...CLI, ...args], {
       env: { ...process.env, ...CLEAN_ENV, ...env },
-      timeout: 120_000,
+      timeout: opts.timeoutMs ?? 120_000,
       maxBuffer: 64 << 20,
     });
-    if (input !== undefined) run.child.stdin!.end(input);
+    if (opts.input !== undefined) run.child.stdin!.end(opts.input);
     const r = await run;
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {

@@ -23,7 +23,8 @@ export function requestToolContext(req: FastifyRequest, memory: MemoryAccess): T
   requireUserClaims(req);
   return {
     userId: userIdForTools(req.caller),
-    tx: (fn, opts) => inTx(req, fn, opts.readOnly),
+    caller: req.caller,
+    tx: (fn, opts) => inTx(req, fn, { readOnly: opts.readOnly }),
     memory,
     logError: (err, msg) => req.log.error({ err }, msg),
   };
@@ -32,5 +33,5 @@ export function requestToolContext(req: FastifyRequest, memory: MemoryAccess): T
 /** For the command line: the user found by email, as that user. */
 export function userToolContext(db: Database, userId: string, memory: MemoryAccess): ToolContext {
   const caller = userCaller(userId);
-  return { userId: userIdForTools(caller), tx: (fn, opts) => asCaller(db, caller, fn, opts), memory };
+  return { userId: userIdForTools(caller), caller, tx: (fn, opts) => asCaller(db, caller, fn, opts), memory };
 }

@@ -1,11 +1,14 @@
 /**
  * Tools that plan under a trip: itinerary items (add, update, delete — the delete needs the
  * user's approval), flights, stays, transport, notes and saved options. Adding goes through the
- * trips feature's own service (addTripChild), the same code the HTTP routes run.
+ * trips feature's own service (addTripChild), the same code the HTTP routes run; changing or
+ * deleting an item first asks requireTripRole, as the HTTP routes do (a viewer is refused).
  */
 import { z } from 'zod';
 import { byId, type Row } from '../../db/crud.repo.ts';
+import type { Tx } from '../../db/transaction.ts';
 import { notFound, nothingToUpdate } from '../../domain/errors.ts';
+import { requireTripRole } from '../../trips/collaborators.service.ts';
 import { addTripChild, type TripChildKind } from '../../trips/trip-children.service.ts';
 import { itineraryItemsRepo } from '../../trips/trips.repo.ts';
 import * as s from '../../trips/trips.schemas.ts';
@@ -20,8 +23,16 @@ function addTool(name: string, title: string, description: string, kind: TripChi
     readOnly: false,
     destructive: false,
     run: (ctx, { trip_id, ...values }) =>
-      ctx.tx(async (trx) => ({ [key]: await addTripChild(trx, kind, trip_id as number, ctx.userId, values as Row) }), { readOnly: false }),
+      ctx.tx(async (trx) => ({ [key]: await addTripChild(trx, kind, trip_id as number, ctx.caller, values as Row) }), { readOnly: false }),
   });
+}
+
+/** The item, when the caller may change its trip (not_found when they cannot see it). */
+async function editableItem(trx: Tx, itemId: number): Promise<Row> {
+  const item = await itineraryItemsRepo.get(trx, byId(itemId));
+  if (!item) throw notFound('itinerary item');
+  await requireTripRole(trx, item.trip_id as number, 'edit');
+  return item;
 }
 
 export const addItineraryItem = addTool(
@@ -39,6 +50,7 @@ export const updateItineraryItem = defineTool({
   destructive: false,
   run: (ctx, { item_id, ...patch }) => ctx.tx(async (trx) => {
     if (!Object.keys(patch).length) throw nothingToUpdate();
+    await editableItem(trx, item_id as number);
     const item = await itineraryItemsRepo.update(trx, byId(item_id as number), patch);
     if (!item) throw notFound('itinerary item');
     return { itinerary_item: item };
@@ -53,8 +65,8 @@ export const deleteItineraryItem = defineTool({
   readOnly: false,
   destructive: true,
   run: (ctx, i) => ctx.tx(async (trx) => {
-    const item = await itineraryItemsRepo.get(trx, byId(i.item_id));
-    if (!item || !(await itineraryItemsRepo.remove(trx, byId(i.item_id)))) throw notFound('itinerary item');
+    const item = await editableItem(trx, i.item_id);
+    if (!(await itineraryItemsRepo.remove(trx, byId(i.item_id)))) throw notFound('itinerary item');
     return { deleted: item };
   }, { readOnly: false }),
 });

@@ -6,7 +6,7 @@
  * never with SQL of its own.
  */
 import { z } from 'zod';
-import type { Tx } from '../../db/transaction.ts';
+import type { Caller, Tx } from '../../db/transaction.ts';
 import type { MemoryAccess } from '../../memory/memory.access.ts';
 import { invalidArguments, toolFailureOf } from './tool-errors.ts';
 
@@ -14,6 +14,8 @@ import { invalidArguments, toolFailureOf } from './tool-errors.ts';
 export interface ToolContext {
   /** The caller (a signed-in user; tool contexts are never made for other roles). */
   readonly userId: string;
+  /** The same caller as the transaction's (role and claims), for the feature services' rules. */
+  readonly caller: Caller;
   /** One transaction as the caller, under RLS (READ ONLY for tools that only read). */
   tx<T>(fn: (trx: Tx) => Promise<T>, opts: { readOnly: boolean }): Promise<T>;
   readonly memory: MemoryAccess;

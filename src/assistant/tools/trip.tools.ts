@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { byId, type AnyTableRepo } from '../../db/crud.repo.ts';
 import type { Tx } from '../../db/transaction.ts';
 import { notFound, nothingToUpdate } from '../../domain/errors.ts';
+import { requireTripRole } from '../../trips/collaborators.service.ts';
 import { computeComparison, tripDays, tripSummary } from '../../trips/planning.service.ts';
+import { getTrip as tripWithRole, listTrips as tripsWithRoles } from '../../trips/trip-list.repo.ts';
 import { accommodationsRepo, flightsRepo, transportationRepo, tripsRepo } from '../../trips/trips.repo.ts';
 import { patchOf, tripCreate } from '../../trips/trips.schemas.ts';
 import { defineTool, tripIdField } from './registry.ts';
@@ -29,7 +31,7 @@ async function partsOf(trx: Tx, repo: AnyTableRepo, tripId: number, first: strin
 
 /** The trip, its summary, a page of days, and what is booked under it (shared with MCP resources). */
 export async function tripOverview(trx: Tx, tripId: number, fromDay = 1, days = 14) {
-  const trip = await tripsRepo.get(trx, byId(tripId));
+  const trip = await tripWithRole(trx, tripId);
   if (!trip) throw notFound('trip');
   const [summary, dayPage, flights, accommodations, transportation] = [
     await tripSummary(trx, tripId),
@@ -44,22 +46,25 @@ export async function tripOverview(trx: Tx, tripId: number, fromDay = 1, days = 
 export const listTrips = defineTool({
   name: 'list_trips',
   title: 'List trips',
-  description: 'List the user\'s trips (id, name, destination, dates, budget, status), soonest first. Use the ids with the other tools.',
+  description:
+    'List the user\'s trips and the trips shared with them (id, name, destination, dates, budget, status, and role: ' +
+    'owner, admin, editor or viewer — a viewer cannot change the trip), soonest first. Use the ids with the other tools.',
   input: z.strictObject({
     status: z.enum(['planning', 'booked', 'completed', 'canceled']).optional().describe('only trips with this status'),
+    scope: z.enum(['all', 'mine', 'shared']).default('all').describe('all: theirs and those shared with them; mine: theirs; shared: shared with them'),
     limit: z.number().int().min(1).max(MAX_TRIPS_LISTED).default(20),
     offset: z.number().int().min(0).max(1_000_000).default(0),
   }),
   readOnly: true,
   destructive: false,
   run: (ctx, i) => ctx.tx(async (trx) => {
-    const page = await tripsRepo.list(trx, {
+    const page = await tripsWithRoles(trx, {
       where: i.status ? [{ column: 'status', op: '=', value: i.status }] : [],
       order: [{ column: 'start_date', desc: false }, { column: 'id', desc: false }],
       limit: i.limit,
       offset: i.offset,
       count: true,
-    });
+    }, i.scope);
     const next = i.offset + page.rows.length;
     return { trips: page.rows, total: page.total, next_offset: next < (page.total ?? 0) ? next : null };
   }, { readOnly: true }),
@@ -71,7 +76,7 @@ export const getTrip = defineTool({
   description:
     'One trip in full: its fields, the budget summary (planned spend by category, remaining, per traveller, per day), ' +
     'the itinerary by day with calendar dates and warnings (a page of days; ask again with from_day=next_from_day), ' +
-    'and its flights, accommodations and transportation. Amounts are exact decimal strings in the trip\'s own currency unit.',
+    'and its flights, accommodations and transportation. Amounts are exact decimal strings; the summary\'s totals are in the trip\'s currency (amounts without an exchange rate are listed under unconverted).',
   input: z.strictObject({
     trip_id: tripIdField,
     from_day: z.number().int().min(1).max(100_000).default(1).describe('first day of the page'),
@@ -85,7 +90,7 @@ export const getTrip = defineTool({
 export const createTrip = defineTool({
   name: 'create_trip',
   title: 'Create a trip',
-  description: 'Create a new trip for the user. Dates are YYYY-MM-DD; budget is a decimal amount (the trip\'s own unit).',
+  description: 'Create a new trip for the user. Dates are YYYY-MM-DD; budget is a decimal amount in the trip\'s currency (ISO 4217, default USD).',
   input: tripCreate,
   readOnly: false,
   destructive: false,
@@ -95,12 +100,13 @@ export const createTrip = defineTool({
 export const updateTrip = defineTool({
   name: 'update_trip',
   title: 'Update a trip',
-  description: 'Change fields of one of the user\'s trips (only the fields given change).',
+  description: 'Change fields of one of the user\'s trips, or of a trip shared with them as editor or admin (only the fields given change).',
   input: patchOf(tripCreate).extend({ trip_id: tripIdField }),
   readOnly: false,
   destructive: false,
   run: (ctx, { trip_id, ...patch }) => ctx.tx(async (trx) => {
     if (!Object.keys(patch).length) throw nothingToUpdate();
+    await requireTripRole(trx, trip_id as number, 'edit');
     const trip = await tripsRepo.update(trx, byId(trip_id as number), patch);
     if (!trip) throw notFound('trip');
     return { trip };

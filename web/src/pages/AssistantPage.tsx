@@ -1,0 +1,11 @@
+import { PageTitle } from '../app/Layout.tsx';
+import { AssistantPanel } from '../features/assistant/AssistantPanel.tsx';
+
+export function AssistantPage() {
+  return (
+    <section>
+      <PageTitle>Assistant</PageTitle>
+      <AssistantPanel title="Ask about any of your trips" />
+    </section>
+  );
+}

@@ -1,0 +1,6 @@
+import { AssistantPanel } from '../../features/assistant/AssistantPanel.tsx';
+import { useTripId } from './TripPage.tsx';
+
+export function AssistantTab() {
+  return <AssistantPanel tripId={useTripId()} title="Plan with the assistant" />;
+}

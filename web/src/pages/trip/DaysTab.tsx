@@ -1,0 +1,149 @@
+/**
+ * The itinerary by day (/days): each day with its date, planned cost, the API's overlap warnings,
+ * and its items — add, edit, delete, and move to another day.
+ */
+import { useId, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import type { ItineraryItem, TripDay, TripDays } from '../../api/types.ts';
+import { invalidateTrip, keys } from '../../app/queries.ts';
+import { ConfirmButton } from '../../components/Confirm.tsx';
+import { ResourceForm } from '../../components/ResourceForm.tsx';
+import { Empty, ErrorNotice, QueryState } from '../../components/Status.tsx';
+import { formatAmount } from '../../lib/decimal.ts';
+import { longDate, shortTime } from '../../lib/datetime.ts';
+import { itemFields } from './itemFields.ts';
+import { useTripId } from './TripPage.tsx';
+
+const DAYS_PER_PAGE = 31;
+
+export function DaysTab() {
+  const tripId = useTripId();
+  const [fromDay, setFromDay] = useState(1);
+  const query = useQuery({
+    queryKey: keys.tripPart(tripId, `days-${fromDay}`),
+    queryFn: () => api.get<TripDays>(`/api/v1/trips/${tripId}/days`, { from_day: fromDay, days: DAYS_PER_PAGE }),
+  });
+  return (
+    <section aria-labelledby="days-heading">
+      <h2 id="days-heading">Day by day</h2>
+      <QueryState query={query} what="Loading the itinerary">
+        {(view) => (
+          <>
+            {view.days.map((day) => <Day key={day.day_number} tripId={tripId} day={day} totalDays={view.duration_days} />)}
+            {(fromDay > 1 || view.next_from_day) && (
+              <nav className="pager" aria-label="More days">
+                <button type="button" className="secondary" disabled={fromDay === 1} onClick={() => setFromDay(Math.max(1, fromDay - DAYS_PER_PAGE))}>Earlier days</button>
+                <button type="button" className="secondary" disabled={!view.next_from_day} onClick={() => setFromDay(view.next_from_day ?? fromDay)}>Later days</button>
+              </nav>
+            )}
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+function Day({ tripId, day, totalDays }: { tripId: number; day: TripDay; totalDays: number }) {
+  const qc = useQueryClient();
+  const [adding, setAdding] = useState(false);
+  const headingId = `day-${day.day_number}`;
+  const flagged = new Set(day.warnings.flatMap((w) => w.item_ids));
+  return (
+    <section className="day" aria-labelledby={headingId} data-testid={`day-${day.day_number}`}>
+      <div className="section-head">
+        <h3 id={headingId}>Day {day.day_number} · {longDate(day.date)}</h3>
+        <span className="muted">planned {formatAmount(day.planned_cost)}</span>
+      </div>
+      {day.warnings.length > 0 && (
+        <ul className="warnings" aria-label={`Warnings for day ${day.day_number}`}>
+          {day.warnings.map((w, i) => <li key={i}>⚠ {w.message}</li>)}
+        </ul>
+      )}
+      {day.items.length === 0 ? (
+        <Empty><p>Nothing planned yet.</p></Empty>
+      ) : (
+        <ol className="items">
+          {day.items.map((item) => (
+            <Item key={item.id} tripId={tripId} item={item} totalDays={totalDays} overlapping={flagged.has(item.id)} />
+          ))}
+        </ol>
+      )}
+      {adding ? (
+        <ResourceForm
+          title={`New item on day ${day.day_number}`}
+          fields={itemFields}
+          mode="create"
+          submitLabel="Add item"
+          onSubmit={async (body) => {
+            await api.post(`/api/v1/trips/${tripId}/itinerary-items`, { ...body, day_number: day.day_number });
+            await invalidateTrip(qc, tripId);
+            setAdding(false);
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      ) : (
+        <button type="button" className="secondary" onClick={() => setAdding(true)}>Add item to day {day.day_number}</button>
+      )}
+    </section>
+  );
+}
+
+function Item({ tripId, item, totalDays, overlapping }: { tripId: number; item: ItineraryItem; totalDays: number; overlapping: boolean }) {
+  const qc = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [target, setTarget] = useState(item.day_number);
+  const [error, setError] = useState<unknown>(null);
+  const id = useId();
+  const path = `/api/v1/trips/${tripId}/itinerary-items/${item.id}`;
+  const move = async () => {
+    setError(null);
+    try {
+      await api.patch(path, { day_number: target });
+      await invalidateTrip(qc, tripId);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  if (editing) {
+    return (
+      <li className="item">
+        <ResourceForm
+          title={`Edit ${item.title}`} fields={itemFields} initial={item as unknown as Record<string, unknown>} mode="edit" submitLabel="Save"
+          onSubmit={async (body) => {
+            await api.patch(path, body);
+            await invalidateTrip(qc, tripId);
+            setEditing(false);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      </li>
+    );
+  }
+  return (
+    <li className={overlapping ? 'item overlapping' : 'item'} data-testid={`item-${item.id}`}>
+      <div className="item-time">{shortTime(item.start_time)}–{shortTime(item.end_time)}</div>
+      <div className="item-body">
+        <strong>{item.title}</strong>
+        {item.location && <span className="muted"> · {item.location}</span>}
+        {item.category && <span className="badge">{item.category}</span>}
+        {item.cost !== null && <span> · {formatAmount(item.cost)}</span>}
+        {overlapping && <span className="sr-only"> (overlaps another item)</span>}
+        {item.description && <p className="muted">{item.description}</p>}
+      </div>
+      <div className="actions">
+        <label htmlFor={`${id}-day`} className="sr-only">Move “{item.title}” to day</label>
+        <select id={`${id}-day`} value={target} onChange={(e) => setTarget(Number(e.target.value))}>
+          {Array.from({ length: totalDays }, (_, i) => i + 1).map((d) => <option key={d} value={d}>Day {d}</option>)}
+        </select>
+        <button type="button" className="secondary" disabled={target === item.day_number} onClick={() => void move()}>Move</button>
+        <button type="button" className="secondary" onClick={() => setEditing(true)}>Edit</button>
+        <ConfirmButton label="Delete" question={`Delete “${item.title}”?`} onConfirm={async () => {
+          await api.delete(path);
+          await invalidateTrip(qc, tripId);
+        }} />
+      </div>
+      <ErrorNotice error={error} title="Not moved" />
+    </li>
+  );
+}

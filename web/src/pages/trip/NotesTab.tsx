@@ -1,0 +1,27 @@
+/**
+ * The trip's notes.
+ */
+import type { Note } from '../../api/types.ts';
+import { ResourceSection } from '../../components/ResourceSection.tsx';
+import { instant } from '../../lib/datetime.ts';
+import { useTripId } from './TripPage.tsx';
+
+const noteFields = [
+  { name: 'title', label: 'Title', kind: 'text', required: true },
+  { name: 'content', label: 'Note', kind: 'text', required: true, multiline: true },
+] as const;
+
+export function NotesTab() {
+  return (
+    <ResourceSection<Note>
+      tripId={useTripId()} path="notes" noun="note" title="Notes" fields={[...noteFields]} emptyText="No notes yet."
+      render={(n) => (
+        <>
+          <strong>{n.title}</strong>
+          <p className="prewrap">{n.content}</p>
+          <small className="muted">Updated {instant(n.updated_at)}</small>
+        </>
+      )}
+    />
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * My trips: filter by status, search by name or destination (kept in the URL), page through them,
+ * and create, edit, duplicate or delete.
+ */
+import { useEffect, useId, useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api } from '../../api/client.ts';
+import { TRIP_STATUSES, type Trip } from '../../api/types.ts';
+import { PageTitle } from '../../app/Layout.tsx';
+import { keys } from '../../app/queries.ts';
+import { ConfirmButton } from '../../components/Confirm.tsx';
+import { Empty, ErrorNotice, QueryState } from '../../components/Status.tsx';
+import { formatAmount } from '../../lib/decimal.ts';
+import { longDate } from '../../lib/datetime.ts';
+import { duplicateTrip } from './duplicate.ts';
+
+const PAGE = 20;
+
+export function TripsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? '';
+  const q = params.get('q') ?? '';
+  const page = Math.max(0, Number(params.get('page') ?? 0) || 0);
+  const filters = { status, q, page };
+  const query = useQuery({
+    queryKey: keys.trips(filters),
+    queryFn: () => api.page<Trip>('/api/v1/trips', { status, q, limit: PAGE, offset: page * PAGE, order: 'start_date.asc' }),
+    placeholderData: keepPreviousData,
+  });
+  const update = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    if (!('page' in changes)) next.delete('page');
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <section>
+      <PageTitle actions={<Link className="button" to="/trips/new">New trip</Link>}>My trips</PageTitle>
+      <TripFilters status={status} q={q} onChange={update} />
+      <QueryState query={query} what="Loading trips">
+        {({ rows, total }) =>
+          rows.length === 0 ? (
+            <Empty>
+              {status || q ? <p>No trips match these filters.</p> : <p>No trips yet. <Link to="/trips/new">Plan your first trip</Link>.</p>}
+            </Empty>
+          ) : (
+            <>
+              <p className="count" aria-live="polite">{total ?? rows.length} trip{(total ?? rows.length) === 1 ? '' : 's'}</p>
+              <ul className="cards" aria-label="Trips">
+                {rows.map((t) => <TripCard key={t.id} trip={t} />)}
+              </ul>
+              <Pager page={page} total={total} size={PAGE} onPage={(p) => update({ page: p ? String(p) : '' })} />
+            </>
+          )
+        }
+      </QueryState>
+    </section>
+  );
+}
+
+function TripFilters({ status, q, onChange }: { status: string; q: string; onChange: (c: Record<string, string>) => void }) {
+  const id = useId();
+  const [text, setText] = useState(q);
+  useEffect(() => setText(q), [q]);
+  return (
+    <form className="filters" role="search" aria-label="Filter trips" onSubmit={(e) => { e.preventDefault(); onChange({ q: text.trim() }); }}>
+      <div className="field">
+        <label htmlFor={`${id}-status`}>Status</label>
+        <select id={`${id}-status`} value={status} onChange={(e) => onChange({ status: e.target.value })}>
+          <option value="">All</option>
+          {TRIP_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+      </div>
+      <div className="field grow">
+        <label htmlFor={`${id}-q`}>Search name or destination</label>
+        <input id={`${id}-q`} type="search" value={text} onChange={(e) => setText(e.target.value)} />
+      </div>
+      <button type="submit" className="secondary">Search</button>
+    </form>
+  );
+}
+
+function TripCard({ trip }: { trip: Trip }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const [error, setError] = useState<unknown>(null);
+  const [copying, setCopying] = useState(false);
+  const duplicate = async () => {
+    setCopying(true);
+    setError(null);
+    try {
+      const copy = await duplicateTrip(api, trip.id);
+      await qc.invalidateQueries({ queryKey: ['trips'] });
+      navigate(`/trips/${copy.id}`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setCopying(false);
+    }
+  };
+  return (
+    <li className="card">
+      <h2><Link to={`/trips/${trip.id}`}>{trip.name}</Link></h2>
+      <p className="muted">{trip.destination}</p>
+      <p>{longDate(trip.start_date)} – {longDate(trip.end_date)}</p>
+      <p>
+        <span className={`badge status-${trip.status}`}>{trip.status}</span> · budget {formatAmount(trip.budget)} · {trip.travelers} traveller{trip.travelers === 1 ? '' : 's'}
+      </p>
+      <div className="actions">
+        <Link className="button secondary" to={`/trips/${trip.id}/edit`} aria-label={`Edit ${trip.name}`}>Edit</Link>
+        <button type="button" className="secondary" disabled={copying} onClick={() => void duplicate()} aria-label={`Duplicate ${trip.name}`}>
+          {copying ? 'Copying…' : 'Duplicate'}
+        </button>
+        <ConfirmButton
+          label="Delete"
+          question={`Delete “${trip.name}” and everything planned in it? This cannot be undone.`}
+          onConfirm={async () => {
+            await api.delete(`/api/v1/trips/${trip.id}`);
+            await qc.invalidateQueries({ queryKey: ['trips'] });
+          }}
+        />
+      </div>
+      <ErrorNotice error={error} title="Could not duplicate" />
+    </li>
+  );
+}
+
+export function Pager({ page, total, size, onPage }: { page: number; total: number | null; size: number; onPage: (p: number) => void }) {
+  const last = total === null ? page : Math.max(0, Math.ceil(total / size) - 1);
+  if (last === 0 && page === 0) return null;
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button type="button" className="secondary" disabled={page === 0} onClick={() => onPage(page - 1)}>Previous</button>
+      <span>Page {page + 1} of {last + 1}</span>
+      <button type="button" className="secondary" disabled={page >= last} onClick={() => onPage(page + 1)}>Next</button>
+    </nav>
+  );
+}
