@@ -31,7 +31,7 @@ export function browser(opts: { phone?: boolean } = {}): Promise<TestBrowser> {
 export async function startServer({ demo = false } = {}): Promise<ServeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-web-'));
   // Generous: a fresh embedded database on a busy machine can take minutes to migrate.
-  const r = await tripsage(['--data-dir', dataDir, ...(demo ? ['demo', '--users', '1'] : ['db', 'migrate'])], {}, 600_000);
+  const r = await tripsage(['--data-dir', dataDir, ...(demo ? ['demo', '--users', '1'] : ['db', 'migrate'])], {}, { timeoutMs: 600_000 });
   expect(r.code, r.stderr + r.stdout).toBe(0);
   return spawnServe(['--data-dir', dataDir]);
 }
