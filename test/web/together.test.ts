@@ -87,7 +87,7 @@ describeInBrowser('the web planner: travelling together', () => {
 
       // The owner makes Bob a viewer.
       await a.reload();
-      await bobRow.getByLabel(`Role of Bob (${bobEmail})`).selectOption('viewer');
+      await bobRow.getByLabel(`Role of Bob (${bobEmail})`, { exact: true }).selectOption('viewer');
       await bobRow.getByRole('button', { name: `Change role of Bob (${bobEmail})` }).click();
       await expect.poll(() => bobRow.getByTestId('member-role').textContent()).toBe('viewer');
 
