@@ -1,183 +1,188 @@
 /**
- * API overhead and start-up benchmarks (issue: reliability and performance).
+ * API benchmark (issue 11): TripSage against the raw driver, its own baseline and a peer, side by
+ * side in one run, in alternating rounds.
  *
- *   npm run bench:api [-- --duration 5 --connections 1,10,50 --backends embedded,postgres]
+ *   npm run bench:api [-- --rounds 3 --duration 5 --connections 10,50 --backends embedded,postgres
+ *                        --baseline e601aa0 --batches 20 --baseline-batches 5]
  *
- * For each backend: `tripsage serve` in its own process, loaded by autocannon for an
- * authenticated GET of one trip, a list, and a POST; then the same SQL transaction (role switch,
- * claims, query) run directly through the driver at the same concurrency. Also cold start to
- * /ready on a new and an existing data directory beside PGlite's own bare start.
+ * - embedded: `tripsage serve` (this checkout), the baseline (another commit, `git archive`d into
+ *   a temp dir), nano-supabase (bench/peer.ts), and the raw PGlite driver (bench/drivers.ts).
+ * - postgres: `tripsage serve --workers 2` and `--workers 1`, the baseline, and the raw `pg`
+ *   driver, on a throwaway cluster.
+ * - Each round runs every system once per request and concurrency, the order rotating from round
+ *   to round; each round is reported, and the ratios are those of the medians.
+ * - Responsiveness (embedded): a client posting 500-memory batches one after another while a
+ *   second client probes /health one request at a time.
  * Results: docs/benchmarks.md, section "api".
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
 import { openDatabase } from '../src/db/connect.ts';
-import type { Database } from '../src/db/database.ts';
-import { asCaller, userCaller } from '../src/db/transaction.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { startPgCluster } from '../test/harness/pg-cluster.ts';
-import { fmt, machine, percentile, ROOT, spawnServer, writeSection } from './lib.ts';
+import { driveFor, pgDriver, pgliteDriver, type Driver, type Rate, type Scenario } from './drivers.ts';
+import { fmt, machine, percentile, writeSection } from './lib.ts';
+import { startupSection } from './startup.ts';
+import { cannon, checkout, peer, tripsage, type Target } from './targets.ts';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1] ?? '']));
+const ROUNDS = Number(args.get('--rounds') || 3);
 const DURATION = Number(args.get('--duration') || 5);
-const CONNECTIONS = (args.get('--connections') || '1,10,50').split(',').map(Number);
+const CONNECTIONS = (args.get('--connections') || '10,50').split(',').map(Number);
 const BACKENDS = (args.get('--backends') || 'embedded,postgres').split(',');
+const BASELINE = args.get('--baseline') || 'e601aa0';
+const BATCHES = Number(args.get('--batches') || 20);
+const BASELINE_BATCHES = Number(args.get('--baseline-batches') || 5);
+const SCENARIOS: Scenario[] = ['get', 'list', 'post'];
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const KEYS = `1:${Buffer.alloc(32, 9).toString('base64')}`;
+const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-interface Result { backend: string; scenario: string; connections: number; apiRps: number; apiP50: number; apiP99: number; drvRps: number; drvP50: number; drvP99: number; errors: number }
+type Cells = Map<string, Rate[]>;
+const key = (system: string, s: Scenario, c: number) => `${system}/${s}/${c}`;
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
-const tripBody = () => JSON.stringify({ name: 'Bench', start_date: '2026-07-01', end_date: '2026-07-09', destination: 'Oslo', budget: '1234.50' });
-
-async function http(url: string, path: string, init: RequestInit & { token?: string } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const r = await fetch(`${url}${path}`, { ...init, headers });
-  return (await r.json()) as Record<string, unknown>;
-}
-
-async function cannon(url: string, token: string, c: number, req: { method: 'GET' | 'POST'; path: string; body?: string }) {
-  const r = await autocannon({
-    url: `${url}${req.path}`, connections: c, duration: DURATION, method: req.method, body: req.body,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
-
-/** The same transaction the API runs, straight through the driver, `c` at a time. */
-async function driver(db: Database, userId: string, c: number, scenario: string, tripId: number) {
-  const caller = userCaller(userId, { email: 'bench@example.test' });
-  const lat: number[] = [];
-  const until = performance.now() + DURATION * 1000;
-  const work = async () => {
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      await asCaller(db, caller, async (trx) => {
-        if (scenario === 'get') await trx.selectFrom('trips').selectAll().where('id', '=', tripId).executeTakeFirst();
-        else if (scenario === 'list') await trx.selectFrom('trips').selectAll().orderBy('start_date').orderBy('id').limit(20).execute();
-        else await trx.insertInto('trips').values({ user_id: userId, name: 'Bench', start_date: '2026-07-01', end_date: '2026-07-09', destination: 'Oslo', budget: '1234.50' }).returningAll().executeTakeFirst();
-      }, { readOnly: scenario !== 'post' });
-      lat.push(performance.now() - t0);
+async function alternate(targets: Target[], driver: Driver, userId: string, tripId: number): Promise<Cells> {
+  const cells: Cells = new Map();
+  const systems = [...targets.map((t) => t.name), 'driver'];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const s of SCENARIOS) for (const c of CONNECTIONS) {
+      const order = systems.map((_, i) => systems[(i + r) % systems.length]!);
+      for (const name of order) {
+        const t = targets.find((x) => x.name === name);
+        const rate = t ? await cannon(t.url, t.requests[s], c, DURATION) : await driveFor(driver, { scenario: s, userId, tripId }, c, DURATION);
+        cells.set(key(name, s, c), [...(cells.get(key(name, s, c)) ?? []), rate]);
+        log(`round ${r + 1} ${s} c=${c} ${name}: ${fmt(rate.rps)} req/s, p50 ${fmt(rate.p50, 1)} p99 ${fmt(rate.p99, 1)} ms, errors ${rate.errors}`);
+      }
     }
-  };
-  await Promise.all(Array.from({ length: c }, work));
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / DURATION, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  }
+  return cells;
 }
 
-async function benchBackend(name: string, serverArgs: string[], env: Record<string, string>, openDriver: () => Promise<Database>): Promise<Result[]> {
-  const server = await spawnServer(serverArgs, env);
-  const email = `bench-${Date.now()}@example.test`;
-  const session = await http(server.url, '/auth/v1/signup', { method: 'POST', body: JSON.stringify({ email, password: 'bench-password' }) });
-  const token = session.access_token as string;
-  const userId = (session.user as { id: string }).id;
-  const writer = await http(server.url, '/auth/v1/signup', { method: 'POST', body: JSON.stringify({ email: `w-${email}`, password: 'bench-password' }) });
-  const writerToken = writer.access_token as string;
-  const writerId = (writer.user as { id: string }).id;
-  const trip = await http(server.url, '/api/v1/trips', { method: 'POST', token, body: tripBody() });
-  for (let i = 0; i < 30; i++) await http(server.url, '/api/v1/trips', { method: 'POST', token, body: tripBody() });
-  const scenarios = [
-    { scenario: 'get', method: 'GET' as const, path: `/api/v1/trips/${trip.id}` },
-    { scenario: 'list', method: 'GET' as const, path: '/api/v1/trips?limit=20' },
-    { scenario: 'post', method: 'POST' as const, path: '/api/v1/trips', body: tripBody() },
-  ];
-  const api = new Map<string, Awaited<ReturnType<typeof cannon>>>();
-  for (const s of scenarios) for (const c of CONNECTIONS) {
-    // Writes go to a second user, so the reader's list and trip stay the same for every run.
-    api.set(`${s.scenario}/${c}`, await cannon(server.url, s.scenario === 'post' ? writerToken : token, c, s));
-    console.error(`${name} api ${s.scenario} c=${c}: ${fmt(api.get(`${s.scenario}/${c}`)!.rps)} req/s`);
-  }
-  await server.stop(); // frees the embedded data directory for the driver run
-  const db = await openDriver();
-  const out: Result[] = [];
-  try {
-    for (const s of scenarios) for (const c of CONNECTIONS) {
-      const d = await driver(db, s.scenario === 'post' ? writerId : userId, c, s.scenario, trip.id as number);
-      const a = api.get(`${s.scenario}/${c}`)!;
-      console.error(`${name} driver ${s.scenario} c=${c}: ${fmt(d.rps)} tx/s`);
-      out.push({ backend: name, scenario: s.scenario, connections: c, apiRps: a.rps, apiP50: a.p50, apiP99: a.p99, drvRps: d.rps, drvP50: d.p50, drvP99: d.p99, errors: a.errors });
+function tables(backend: string, cells: Cells, systems: string[], mains: string[], baseline: string, peer?: string): string {
+  const med = (name: string, s: Scenario, c: number, f: (r: Rate) => number) => median(cells.get(key(name, s, c))!.map(f));
+  const rows: string[] = [];
+  const ratios: string[] = [];
+  for (const s of SCENARIOS) for (const c of CONNECTIONS) {
+    for (const name of systems) {
+      const rs = cells.get(key(name, s, c))!;
+      rows.push(`| ${s} | ${c} | ${name} | ${rs.map((r) => fmt(r.rps)).join(' / ')} | ${fmt(med(name, s, c, (r) => r.rps))} | ${fmt(med(name, s, c, (r) => r.p50), 1)} / ${fmt(med(name, s, c, (r) => r.p99), 1)} | ${rs.reduce((n, r) => n + r.errors, 0)} |`);
     }
-  } finally {
-    await db.close();
+    const rps = (name: string) => med(name, s, c, (r) => r.rps);
+    for (const main of mains) {
+      const tail = med(main, s, c, (r) => r.p99) / med(main, s, c, (r) => r.p50);
+      const vsPeer = peer ? `${fmt(rps(main) / rps(peer), 2)} | ${fmt(med(main, s, c, (r) => r.p99), 1)} vs ${fmt(med(peer, s, c, (r) => r.p99), 1)}` : '— | —';
+      ratios.push(`| ${s} | ${c} | ${main} | ${fmt(rps(main) / rps('driver'), 2)} | ${fmt(rps(main) / rps(baseline), 2)} | ${fmt(tail, 1)} | ${vsPeer} |`);
+    }
   }
-  return out;
-}
-
-/** Spawn-to-first-query time of a bare PGlite process on an existing data directory. */
-async function bareStart(dataDir: string): Promise<number> {
-  const script = `
-    import { PGlite } from '@electric-sql/pglite';
-    import { vector } from '@electric-sql/pglite-pgvector';
-    import { citext } from '@electric-sql/pglite/contrib/citext';
-    import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-    import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
-    const pg = await PGlite.create({ dataDir: ${JSON.stringify(join(dataDir, 'pgdata'))}, extensions: { vector, citext, uuid_ossp, pg_stat_statements } });
-    await pg.query('select 1'); await pg.close();`;
-  const t0 = performance.now();
-  await new Promise((ok, fail) => {
-    const c = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' });
-    c.on('exit', (code) => (code === 0 ? ok(null) : fail(new Error(`bare PGlite exited ${code}`))));
-  });
-  return performance.now() - t0;
-}
-
-async function startup(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'tripsage-bench-start-'));
-  const fresh = await spawnServer(['--data-dir', dir], {});
-  await fresh.stop();
-  const existing: number[] = [];
-  const bare: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const s = await spawnServer(['--data-dir', dir], {});
-    existing.push(s.startedMs);
-    await s.stop();
-    bare.push(await bareStart(dir));
-  }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
   return [
-    '### Start-up (embedded)',
+    `### ${backend}: every round, and the medians`,
     '',
-    '| measurement | ms |',
-    '| --- | ---: |',
-    `| cold start to /ready, new data directory (initdb + migrations) | ${fmt(fresh.startedMs)} |`,
-    `| cold start to /ready, existing data directory (median of 3) | ${fmt(med(existing))} |`,
-    `| PGlite bare start + first query, same directory (median of 3) | ${fmt(med(bare))} |`,
-    `| ratio existing ÷ bare (target ≤ 2) | ${fmt(med(existing) / med(bare), 2)} |`,
+    '| request | connections | system | rounds (req/s) | median req/s | median p50 / p99 ms | errors |',
+    '| --- | ---: | --- | --- | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    `### ${backend}: ratios of the medians`,
+    '',
+    `| request | connections | system | ÷ raw driver | ÷ baseline | p99 ÷ p50 | ÷ peer | p99 ms vs peer |`,
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...ratios,
   ].join('\n');
 }
 
-const results: Result[] = [];
-let startupSection = '';
-if (BACKENDS.includes('embedded')) {
-  const dir = mkdtempSync(join(tmpdir(), 'tripsage-bench-'));
-  results.push(...(await benchBackend('embedded', ['--data-dir', dir], {}, () => openDatabase({ dataDir: dir }))));
-  startupSection = await startup();
+/** One client posting 500-memory batches back to back while another probes /health. */
+async function responsiveness(t: Target, batches: number): Promise<string> {
+  const body = JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ content_text: `bench memory ${i}: the ferry to Hydra leaves at 8:05 from gate E8; the tavern by the port closes at midnight`, content_type: 'trip_note' })));
+  const codes = new Map<number, number>();
+  const times: number[] = [];
+  let done = false;
+  const probe = new Promise<autocannon.Result>((ok) => {
+    const inst = autocannon({ url: `${t.url}/health`, connections: 1, duration: 36_000 }, (_e, r) => ok(r));
+    void (async () => {
+      for (let i = 0; i < batches; i++) {
+        const t0 = performance.now();
+        const r = await fetch(`${t.url}/api/v1/memories`, { method: 'POST', headers: t.requests.post.headers, body });
+        await r.arrayBuffer();
+        times.push(performance.now() - t0);
+        codes.set(r.status, (codes.get(r.status) ?? 0) + 1);
+      }
+      done = true;
+      inst.stop();
+    })();
+  });
+  const health = await probe;
+  if (!done) throw new Error('probe ended early');
+  const statuses = [...codes].map(([s, n]) => `${n}× ${s}`).join(', ');
+  return `| ${t.name} | ${batches} | ${statuses} | ${fmt(median(times) / 1000, 1)} s | ${fmt(health.latency.p50, 1)} / ${fmt(health.latency.p99, 1)} / ${fmt(health.latency.max)} | ${health.requests.total} |`;
 }
-if (BACKENDS.includes('postgres')) {
-  const cluster = await startPgCluster();
+
+async function embedded(): Promise<string> {
+  const data = () => ['--data-dir', mkdtempSync(join(tmpdir(), 'tripsage-bench-'))];
+  const ours = await tripsage('tripsage', data(), {});
+  const base = await tripsage('baseline', data(), {}, { bin: checkout(BASELINE) });
+  const nano = await peer();
+  // The raw driver's own data directory, migrated by TripSage, with a user and a trip.
+  const dir = mkdtempSync(join(tmpdir(), 'tripsage-bench-driver-'));
+  const setup = await openDatabase({ dataDir: dir });
+  await migrate(setup);
+  const user = (await setup.query<{ id: string }>(`INSERT INTO auth.users (email) VALUES ('driver@example.test') RETURNING id`)).rows[0]!.id;
+  for (let i = 0; i < 31; i++) await setup.query(`INSERT INTO trips (user_id, name, start_date, end_date, destination, budget) VALUES ($1, 'Bench', '2026-07-01', '2026-07-09', 'Oslo', 1234.5)`, [user]);
+  const tripId = (await setup.query<{ id: number }>(`SELECT min(id)::int AS id FROM trips`)).rows[0]!.id;
+  await setup.close();
+  const driver = await pgliteDriver(join(dir, 'pgdata'));
   try {
-    const env = { DATABASE_URL: cluster.url, TRIPSAGE_MEMORY: 'off', TRIPSAGE_JWT_SECRET: SECRET, TRIPSAGE_ENCRYPTION_KEYS: KEYS };
-    results.push(...(await benchBackend('postgres', [], env, () => openDatabase({ databaseUrl: cluster.url, poolSize: 10 }))));
+    const cells = await alternate([ours, base, nano], driver, user, tripId);
+    log('responsiveness: batches');
+    const resp = [await responsiveness(ours, BATCHES), await responsiveness(base, BASELINE_BATCHES)];
+    return [
+      tables('embedded', cells, ['tripsage', 'baseline', 'nano-supabase', 'driver'], ['tripsage'], 'baseline', 'nano-supabase'),
+      '',
+      '### embedded: responsiveness while 500-memory batches are written',
+      '',
+      '| system | batches | answers | median batch | /health p50 / p99 / max ms | /health requests |',
+      '| --- | ---: | --- | ---: | ---: | ---: |',
+      ...resp,
+    ].join('\n');
+  } finally {
+    await driver.close();
+    for (const t of [ours, base, nano]) await t.stop();
+  }
+}
+
+async function postgres(): Promise<string> {
+  const cluster = await startPgCluster({ own: true });
+  try {
+    const env = { DATABASE_URL: cluster.url, TRIPSAGE_MEMORY: 'off', TRIPSAGE_JWT_SECRET: SECRET, TRIPSAGE_ENCRYPTION_KEYS: KEYS, TRIPSAGE_JOBS: 'off' };
+    const w2 = await tripsage('tripsage --workers 2', [], { ...env, TRIPSAGE_WORKERS: '2' });
+    const w1 = await tripsage('tripsage --workers 1', [], { ...env, TRIPSAGE_WORKERS: '1' });
+    const base = await tripsage('baseline', [], env, { bin: checkout(BASELINE) });
+    const driver = pgDriver(cluster.url, Math.max(...CONNECTIONS));
+    try {
+      const cells = await alternate([w2, w1, base], driver, w2.reader.id, w2.tripId);
+      const systems = ['tripsage --workers 2', 'tripsage --workers 1', 'baseline', 'driver'];
+      return tables('postgres', cells, systems, systems.slice(0, 2), 'baseline');
+    } finally {
+      await driver.close();
+      for (const t of [w2, w1, base]) await t.stop();
+    }
   } finally {
     await cluster.stop();
   }
 }
 
-const rows = results.map((r) =>
-  `| ${r.backend} | ${r.scenario} | ${r.connections} | ${fmt(r.apiRps)} | ${fmt(r.apiP50, 1)} / ${fmt(r.apiP99, 1)} | ${fmt(r.drvRps)} | ${fmt(r.drvP50, 2)} / ${fmt(r.drvP99, 2)} | ${fmt(r.apiRps / r.drvRps, 2)} | ${r.errors} |`);
+const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
+const started = `load average at the start ${load()}`;
+const sections: string[] = [];
+if (BACKENDS.includes('embedded')) sections.push(await embedded(), '', await startupSection(), '');
+if (BACKENDS.includes('postgres')) sections.push(await postgres());
 writeSection('api', [
-  '## API overhead and start-up',
+  '## API: TripSage, its baseline, the raw driver and a peer, side by side',
   '',
-  `Machine: ${machine()}. Command: \`npm run bench:api -- --duration ${DURATION} --connections ${CONNECTIONS.join(',')} --backends ${BACKENDS.join(',')}\`.`,
-  'The API runs as `tripsage serve` in its own process, loaded by autocannon from the benchmark process; the driver column runs the same transaction (BEGIN, role switch + claims, the query, COMMIT) through Kysely in the benchmark process at the same concurrency. Both share the 2 cores with the load generator.',
+  `Machine: ${machine()}, ${cpus().length} cores shared with other jobs (${started}, at the end ${load()}). Command: \`npm run bench:api -- --rounds ${ROUNDS} --duration ${DURATION} --connections ${CONNECTIONS.join(',')} --backends ${BACKENDS.join(',')} --baseline ${BASELINE} --batches ${BATCHES} --baseline-batches ${BASELINE_BATCHES}\`.`,
+  `Each system runs as its own process, loaded by autocannon from the benchmark process (the raw driver runs in the benchmark process itself); ${ROUNDS} rounds of ${DURATION} s per cell, the order of the systems rotating each round. "baseline" is commit ${BASELINE} (before issue 11), "driver" the same RLS transaction on the driver's public API (bench/drivers.ts), "nano-supabase" the peer (bench/peer.ts).`,
   '',
-  '| backend | request | connections | API req/s | API p50 / p99 ms | driver tx/s | driver p50 / p99 ms | API ÷ driver | API errors |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...rows,
-  '',
-  startupSection,
+  ...sections,
 ].join('\n'));
-console.error('written to docs/benchmarks.md (section api)');
+log('written to docs/benchmarks.md (section api)');

@@ -2,7 +2,7 @@
  * Shared pieces of the benchmarks: machine facts, a spawned server, percentiles, and writing a
  * section of docs/benchmarks.md between markers so each benchmark owns its section.
  */
-import { spawnServe, type ServeProcess } from '../test/harness/serve.ts';
+import { spawnServe, type Launch, type ServeProcess } from '../test/harness/serve.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,9 +21,9 @@ export interface Spawned extends ServeProcess {
 }
 
 /** Starts `tripsage serve` and resolves once /ready answers 200. */
-export async function spawnServer(args: string[], env: Record<string, string>): Promise<Spawned> {
+export async function spawnServer(args: string[], env: Record<string, string>, launch?: Launch): Promise<Spawned> {
   const t0 = performance.now();
-  const server = await spawnServe(args, env);
+  const server = await spawnServe(args, env, undefined, launch);
   for (;;) {
     const r = await fetch(`${server.url}/ready`).catch(() => undefined);
     if (r?.status === 200) break;

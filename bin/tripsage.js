@@ -1,36 +1,27 @@
 #!/usr/bin/env node
-// Runs the compiled JavaScript in dist/ (built by `npm install` through the `prepare` script)
-// when it is at least as new as every file in src/; otherwise the TypeScript sources through
-// tsx. Either way `npx tripsage` works right after `npm install`, and an edited source is never
-// shadowed by a stale build. (The compiled path starts about twice as fast: tsx's loader hooks
-// see every module import, node_modules included.)
-import { readdirSync, statSync } from 'node:fs';
+// The installed command: runs the compiled build in dist/ (made by `npm install`'s prepare step,
+// or `npm run build`) and only the build made from the sources beside it — never a stale one,
+// never the TypeScript sources (development runs those explicitly: `npm run dev -- <command>`).
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sourceHash } from './source-hash.js';
 
-const src = fileURLToPath(new URL('../src/', import.meta.url));
-const stamp = fileURLToPath(new URL('../dist/.build-stamp', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const HOW = 'run `npm run build` (it needs the dev dependencies: `npm ci`), or run the sources with `npm run dev -- <command>`';
 
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
+function fail(why) {
+  process.stderr.write(`tripsage: ${why}: ${HOW}\n`);
+  process.exit(1);
 }
 
-function builtIsFresh() {
-  try {
-    return statSync(stamp).mtimeMs >= newest(src);
-  } catch {
-    return false;
-  }
+let stamp;
+try {
+  stamp = JSON.parse(readFileSync(`${root}dist/.build-stamp`, 'utf8'));
+} catch {
+  fail('there is no complete build in dist/ (never built, or the last build had type errors)');
 }
-
-if (builtIsFresh()) {
-  await import('../dist/cli/main.js');
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
+// A package shipped without src/ runs its dist/ as built.
+if (existsSync(`${root}src`) && stamp.sources !== sourceHash(`${root}src`)) {
+  fail('dist/ was built from other sources than those in src/ (edited or updated since)');
 }
+await import('../dist/cli/main.js');

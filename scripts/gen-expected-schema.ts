@@ -251,14 +251,20 @@ export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.ur
   }
 }
 
+/** Where the seed document is: TRIPSAGE_SEED, or shared/ beside the repository. */
+export function seedDocument(repo: string): string {
+  return process.env.TRIPSAGE_SEED || resolve(repo, '..', SOURCE);
+}
+
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check');
   const repo = findRepoRoot();
-  const seedPath = resolve(repo, '..', SOURCE);
+  const seedPath = seedDocument(repo);
   const outPath = join(repo, OUTPUT);
-  if (!existsSync(resolve(repo, '..', 'shared'))) {
-    console.log(`${resolve(repo, '..', 'shared')} does not exist: skipping (nothing to generate or check)`);
-    return 0;
+  if (!existsSync(seedPath)) {
+    // Not a silent success: a check that could not run did not pass.
+    console.error(`the seed document is not at ${seedPath}: set TRIPSAGE_SEED to the path of tripsage-database-schema.md`);
+    return 2;
   }
   const seed = readFileSync(seedPath, 'utf8');
   const { facts, sourceSha256, warnings } = await generateFacts(seed);

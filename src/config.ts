@@ -73,9 +73,23 @@ const schema = z
     maxPendingTransactions: z.coerce.number().int().min(1).default(256),
     /** Event-loop delay (ms) beyond which requests get 503 + Retry-After; 0 turns the check off. */
     maxEventLoopDelayMs: z.coerce.number().int().min(0).default(1000),
+    /** HTTP processes of `tripsage serve` (server mode); default one per CPU core. */
+    workers: z.coerce.number().int().min(1).optional(),
+    /** No statement of a request may run longer (ms); 0 turns it off. */
+    statementTimeoutMs: z.coerce.number().int().min(0).default(120_000),
     /** The in-process scheduler of daily jobs (where pg_cron does not schedule them). */
     jobs: onOff.default(true),
     jobsFirstCheckMs: z.coerce.number().int().min(0).default(10_000),
+    /** /rest/v1: the exposed schemas (the first is the default), comma-separated. */
+    restSchemas: z.string().regex(/^\s*[^,\s]+(\s*,\s*[^,\s]+)*\s*$/, 'a comma-separated list of schema names').default('public'),
+    /** /rest/v1: no response (nor embedded list) carries more rows than this (PostgREST's db-max-rows). */
+    restMaxRows: z.coerce.number().int().min(1).default(1000),
+    /** /rest/v1: Accept: application/vnd.pgrst.plan (EXPLAIN) allowed (PostgREST's db-plan-enabled). */
+    restPlans: onOff.default(false),
+    /** /rest/v1: aggregate functions in select (PostgREST's db-aggregates-enabled). */
+    restAggregates: onOff.default(false),
+    /** /rest/v1: statement_timeout of each request's transaction (server backend; PGlite cannot interrupt). */
+    restStatementTimeoutMs: z.coerce.number().int().min(0).default(10_000),
   })
   .superRefine((c, ctx) => {
     if (c.authMode === 'external' && !c.jwtSecret && !c.jwksUrl) {
@@ -154,8 +168,15 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     encryptionKeys: secretFrom(env, 'TRIPSAGE_ENCRYPTION_KEYS'),
     maxPendingTransactions: empty(env.TRIPSAGE_MAX_PENDING_TX),
     maxEventLoopDelayMs: empty(env.TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS),
+    statementTimeoutMs: empty(env.TRIPSAGE_STATEMENT_TIMEOUT_MS),
+    workers: empty(env.TRIPSAGE_WORKERS),
     jobs: empty(env.TRIPSAGE_JOBS?.toLowerCase()),
     jobsFirstCheckMs: empty(env.TRIPSAGE_JOBS_FIRST_CHECK_MS),
+    restSchemas: empty(env.TRIPSAGE_REST_SCHEMAS),
+    restMaxRows: empty(env.TRIPSAGE_REST_MAX_ROWS),
+    restPlans: empty(env.TRIPSAGE_REST_PLAN?.toLowerCase()),
+    restAggregates: empty(env.TRIPSAGE_REST_AGGREGATES?.toLowerCase()),
+    restStatementTimeoutMs: empty(env.TRIPSAGE_REST_STATEMENT_TIMEOUT_MS),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

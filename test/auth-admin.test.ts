@@ -77,6 +77,8 @@ describeEachBackend('auth admin API', (ctx) => {
     expect(defaults.statusCode).toBe(200);
     expect(defaults.json().users.length).toBeLessThanOrEqual(50);
     expect((await t.get('/auth/v1/admin/users?per_page=abc', admin)).json().code).toBe('validation_failed');
+    const exact = await t.get(`/auth/v1/admin/users?email=${encodeURIComponent(`${tag}-1@EXAMPLE.test`)}`, admin);
+    expect(exact.json().users.map((u: { email: string }) => u.email)).toEqual([`${tag}-1@example.test`]);
     const huge = await t.get('/auth/v1/admin/users?per_page=100000', admin);
     expect(huge.headers.link).toContain('per_page=1000>');
   });

@@ -161,6 +161,40 @@ describeEachBackend('auth /auth/v1 sessions', (ctx) => {
     expect((await t.post('/auth/v1/logout?scope=nonsense', undefined, bearer((await t.signIn(email)).access_token))).json().code).toBe('validation_failed');
   });
 
+  it("a user's sessions are bounded: 100 live at most, revoked ones deleted after a day", async () => {
+    const s = await t.signUp(newEmail());
+    await ctx.db.query(`UPDATE tripsage.auth_sessions SET revoked_at = now() - interval '2 days', revoked_reason = 'logout' WHERE id = $1`, [
+      decodeJwt(s.access_token).session_id,
+    ]);
+    for (let i = 0; i < 101; i++) {
+      await ctx.db.query(`SELECT tripsage_auth.start_session($1, 'password', $2)`, [s.user.id, sha256(`bound-${s.user.id}-${i}`)]);
+    }
+    const { rows } = await ctx.db.query<{ live: number; limited: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live,
+              count(*) FILTER (WHERE revoked_reason = 'session_limit')::int AS limited, count(*)::int AS total
+         FROM tripsage.auth_sessions WHERE user_id = $1`,
+      [s.user.id],
+    );
+    expect(rows[0]).toEqual({ live: 100, limited: 1, total: 101 });
+  });
+
+  it("a session keeps its 100 most recently spent refresh tokens (for reuse detection) and the live one", async () => {
+    const s = await t.signUp(newEmail());
+    let current = sha256(s.refresh_token);
+    for (let i = 0; i < 105; i++) {
+      const next = sha256(`rotate-${s.user.id}-${i}`);
+      const r = await ctx.db.query<{ status: string }>(`SELECT status FROM tripsage_auth.refresh($1, $2, 10)`, [current, next]);
+      expect(r.rows[0]!.status).toBe('ok');
+      current = next;
+    }
+    const { rows } = await ctx.db.query<{ spent: number; live: number }>(
+      `SELECT count(*) FILTER (WHERE used_at IS NOT NULL)::int AS spent, count(*) FILTER (WHERE used_at IS NULL)::int AS live
+         FROM tripsage.refresh_tokens WHERE session_id = $1`,
+      [decodeJwt(s.access_token).session_id],
+    );
+    expect(rows[0]).toEqual({ spent: 100, live: 1 });
+  });
+
   it('wrong password, unknown email and a password-less identity get the same 400 invalid_credentials', async () => {
     const email = newEmail();
     await t.signUp(email);

@@ -1,7 +1,7 @@
 /**
  * db backup / db restore round-trip: every table's contents are equal before and after.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,9 @@ async function scribble(db: Database): Promise<void> {
   await createUser(db);
 }
 
+/** Whole clusters dumped and loaded: a cap for a busy machine, not an expectation. */
+const SLOW = 900_000;
+
 describe('db backup / restore', () => {
   it('embedded: a data-dir dump restores every table exactly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-backup-'));
@@ -37,7 +40,9 @@ describe('db backup / restore', () => {
     await migrate(db);
     await seed(db);
     const before = await tableChecksums(db);
+    writeFileSync(file, 'an older file, readable by all', { mode: 0o644 });
     await backupDatabase(db, file);
+    expect(statSync(file).mode & 0o777).toBe(0o600); // it holds password hashes: owner-only, also over an old file
     await scribble(db);
     expect(await tableChecksums(db)).not.toEqual(before);
     await db.close();
@@ -50,7 +55,34 @@ describe('db backup / restore', () => {
     } finally {
       await db.close();
     }
-  });
+  }, SLOW);
+
+  it('embedded: restoring into a directory without data keeps no copy of nothing', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'tripsage-backup-'));
+    const file = join(source, '..', `backup-${Date.now()}.tgz`);
+    const db = await openDatabase({ dataDir: source });
+    await migrate(db);
+    await seed(db);
+    const before = await tableChecksums(db);
+    await backupDatabase(db, file);
+    await db.close();
+
+    const empty = mkdtempSync(join(tmpdir(), 'tripsage-restore-'));
+    expect(await restoreDatabase({ dataDir: empty }, file)).toBeUndefined();
+    // A cluster that was never migrated (a command run on an empty directory) is nothing either.
+    const unmigrated = mkdtempSync(join(tmpdir(), 'tripsage-restore-'));
+    await (await openDatabase({ dataDir: unmigrated })).close();
+    expect(await restoreDatabase({ dataDir: unmigrated }, file)).toBeUndefined();
+    for (const dir of [empty, unmigrated]) {
+      expect(readdirSync(dir).filter((f) => f.startsWith('pgdata.'))).toEqual([]);
+      const restored = await openDatabase({ dataDir: dir });
+      try {
+        expect(await tableChecksums(restored)).toEqual(before);
+      } finally {
+        await restored.close();
+      }
+    }
+  }, SLOW);
 
   const pg = testBackends().find((b) => b.name === 'postgres');
   if (pg) {
@@ -61,6 +93,7 @@ describe('db backup / restore', () => {
         await seed(h.db);
         const before = await tableChecksums(h.db);
         await backupDatabase(h.db, file, h.url!);
+        expect(statSync(file).mode & 0o777).toBe(0o600);
         await scribble(h.db);
         expect(await tableChecksums(h.db)).not.toEqual(before);
         await h.db.close();
@@ -74,6 +107,6 @@ describe('db backup / restore', () => {
       } finally {
         await h.drop();
       }
-    });
+    }, SLOW);
   }
 });

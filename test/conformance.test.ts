@@ -13,6 +13,7 @@ import { compareFacts, formatFactDiff, staleAllowances } from '../src/db/conform
 import { lintDatabase, formatFindings } from '../src/db/linter.ts';
 import { describeEachBackend } from './harness/backends.ts';
 import { deviations, MEMORY_TABLE_FACT } from './conformance/deviations.ts';
+import { seedDocument } from '../scripts/gen-expected-schema.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const expectedFile = JSON.parse(readFileSync(join(root, 'test/conformance/expected-schema.json'), 'utf8')) as {
@@ -35,9 +36,17 @@ describeEachBackend('conformance with the seed', (ctx) => {
   });
 });
 
-// Only where the seed document is present (CI, developers' machines); a user's clone uses the
-// committed file.
-if (existsSync(resolve(root, '../shared/seed/tripsage-database-schema.md'))) it(
+// The committed expected facts must be what the seed gives today. The seed document lives outside
+// this repository (shared/seed, or TRIPSAGE_SEED): where it is absent the check is skipped — loudly
+// — and under CI=true (.ci/run, which finds it) its absence fails the run.
+const seed = seedDocument(root);
+const seedFound = existsSync(seed);
+if (!seedFound) {
+  const why = `the seed document is not at ${seed}: set TRIPSAGE_SEED to the path of tripsage-database-schema.md`;
+  if (process.env.CI === 'true') throw new Error(`CI=true requires the seed-drift check: ${why}`);
+  console.warn(`\n[tripsage] seed-drift check SKIPPED: ${why}\n`);
+}
+it.skipIf(!seedFound)(
   'the committed expected facts are regenerated from the seed without drift',
   () => {
     // Exits non-zero with a readable diff when the seed changed and the file was not regenerated.
@@ -46,5 +55,5 @@ if (existsSync(resolve(root, '../shared/seed/tripsage-database-schema.md'))) it(
       stdio: 'pipe',
     });
   },
-  120_000,
+  300_000,
 );

@@ -2,12 +2,20 @@
  * Property-based fuzzing of every route in the OpenAPI document: random and malformed bodies,
  * path parameters, query strings and headers. Whatever comes in, the answer is a success or a
  * 4xx JSON error — never a 5xx, never a stack trace — and a refused request writes nothing.
+ *
+ * Each run draws a new seed and prints it; a failure also names it (fast-check's report). Replay
+ * one with TRIPSAGE_FUZZ_SEED=<seed> npx vitest run test/fuzz.test.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { describeEachBackend } from './harness/backends.ts';
 import { buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
+
+/** This run's seed: the one asked for, or a fresh one (printed, so any run can be replayed). */
+const SEED = process.env.TRIPSAGE_FUZZ_SEED ? Number(process.env.TRIPSAGE_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+if (!Number.isSafeInteger(SEED)) throw new Error(`TRIPSAGE_FUZZ_SEED must be an integer, not ${process.env.TRIPSAGE_FUZZ_SEED}`);
+console.log(`fuzz seed ${SEED} (replay: TRIPSAGE_FUZZ_SEED=${SEED})`);
 
 interface Route {
   method: string;
@@ -115,7 +123,7 @@ describeEachBackend('fuzzing every route', (ctx) => {
           expect(await rowCounts(ctx.db), `a refused request changed the data: ${where}`).toBe(before);
         }
       }),
-      { numRuns: 400, seed: 20261124 },
+      { numRuns: 400, seed: SEED },
     );
   }, 300_000);
 });

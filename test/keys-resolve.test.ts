@@ -48,6 +48,30 @@ describeEachBackend('resolveKey', (ctx) => {
     await expect(resolveKey(ctx.db, v, 'openai', ring)).rejects.toMatchObject({ name: 'KeyUnavailableError', reason: 'missing' });
   });
 
+  it('the vault functions hand a user their own ciphertext only; anon and other users get nothing', async () => {
+    const u = await createUser(ctx.db);
+    const v = await createUser(ctx.db);
+    const id = await store(ctx.db, u, { service_name: 'iso', key_name: 'k', value: 'iso-secret-0001' });
+    const as = (userId: string | null, text: string, params: unknown[]) =>
+      ctx.db.withSession(async (s) => {
+        await s.exec('BEGIN');
+        try {
+          const role = userId ? 'authenticated' : 'anon';
+          await s.query(`SELECT set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify({ sub: userId, role })]);
+          return (await s.query<{ id: number; encrypted_value: string }>(text, params)).rows;
+        } finally {
+          await s.exec('ROLLBACK');
+        }
+      });
+    expect(await as(v, 'SELECT * FROM tripsage_keys.use_key($1)', ['iso'])).toEqual([]);
+    expect(await as(v, 'SELECT * FROM tripsage_keys.key_ciphertext($1)', [id])).toEqual([]);
+    expect((await as(u, 'SELECT * FROM tripsage_keys.key_ciphertext($1)', [id]))[0]).toMatchObject({ id, encrypted_value: expect.any(String) });
+    await expect(as(null, 'SELECT * FROM tripsage_keys.use_key($1)', ['iso'])).rejects.toMatchObject({ sqlstate: '42501' });
+    // The column itself stays unreadable to the user's role.
+    await expect(as(u, 'SELECT encrypted_value FROM public.api_keys WHERE id = $1', [id])).rejects.toMatchObject({ sqlstate: '42501' });
+    expect((await usage(ctx.db, id)).usage_count).toBe(0);
+  });
+
   it('refuses missing, inactive and expired keys with a typed reason', async () => {
     const u = await createUser(ctx.db);
     await expect(resolveKey(ctx.db, u, 'duffel', ring)).rejects.toBeInstanceOf(KeyUnavailableError);

@@ -9,15 +9,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import {
-  formatFindings,
-  hasNullAuthDisjunct,
-  isLiterallyTrue,
-  lintDatabase,
-  unwrappedAuthCalls,
-  type LintFinding,
-  type QueryFn,
-} from '../src/db/linter.ts';
+import { formatFindings, lintDatabase, type LintFinding, type QueryFn } from '../src/db/linter.ts';
+import { hasNullAuthDisjunct, isLiterallyTrue, unwrappedAuthCalls } from '../src/db/linter.scan.ts';
 
 interface Handle {
   exec(sql: string): Promise<void>;

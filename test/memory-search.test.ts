@@ -1,21 +1,22 @@
 /**
  * Search correctness on PGlite (the backend with pgvector): the statement uses the HNSW index on a
  * small and on a larger table, and a user owning 1 % of the rows still gets a full page of their
- * own best matches under RLS (iterative scan), where a plain HNSW scan would starve.
+ * own best matches under RLS (iterative scan), where a plain HNSW scan would starve. Each case
+ * has a database of its own (a clone of the migrated template): none depends on another's rows.
  *
  * Size: 20,000 × 1536-d rows do not fit the main suite's time budget on PGlite (WASM): building
  * the HNSW index over 3,000 random rows took 12–33 s on the 2-core test machine depending on load,
  * so `npm test` runs the larger table at 2,000 rows and `npm run test:scale` at 20,000.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { asCaller, userCaller, type Tx } from '../src/db/transaction.ts';
 import {
   efSearchFor, EXACT_MAX_ROWS, searchMemoriesDetailed, searchQuery, setExactKnobs, setSearchKnobs, type SearchParams,
 } from '../src/memory/memory.repo.ts';
 import { prng } from '../src/util/prng.ts';
-import { testBackends, type Handle } from './harness/backends.ts';
+import { testBackends } from './harness/backends.ts';
 import { buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
 
 const pglite = testBackends().find((b) => b.name === 'pglite')!;
@@ -65,30 +66,32 @@ async function insertSynthetic(db: Database, many: string, few: string, n: numbe
   );
 }
 
+interface Scene {
+  db: Database;
+  t: TestApp;
+  big: TestUser;
+  small: TestUser;
+  tiny: TestUser;
+}
+
+/** A fresh clone with an app and three users, closed after `fn`. */
+async function scene(fn: (s: Scene) => Promise<void>): Promise<void> {
+  const h = await pglite.clone();
+  const t = await buildTestApp(h.db);
+  try {
+    await fn({ db: h.db, t, big: await makeUser(t, h.db), small: await makeUser(t, h.db), tiny: await makeUser(t, h.db) });
+  } finally {
+    await t.app.close();
+    await h.db.close();
+    await h.drop();
+  }
+}
+
 describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
-  let h: Handle;
-  let db: Database;
-  let t: TestApp;
-  let big: TestUser;
-  let small: TestUser;
-  let tiny: TestUser;
   const q = queryVector(7);
   const params: SearchParams = { embedding: q, model: MODEL, limit: 10 };
 
-  beforeAll(async () => {
-    h = await pglite.clone();
-    db = h.db;
-    t = await buildTestApp(db);
-    big = await makeUser(t, db);
-    small = await makeUser(t, db);
-    tiny = await makeUser(t, db);
-  });
-  afterAll(async () => {
-    await t?.app.close();
-    await db?.close();
-  });
-
-  it('sets ef_search and the iterative scan per transaction only', async () => {
+  it('sets ef_search and the iterative scan per transaction only', () => scene(async ({ db, big }) => {
     const inside = await asCaller(db, userCaller(big.id), async (trx) => {
       await setSearchKnobs(trx, 60);
       return (await sql<{ ef: string; it: string }>`SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS it`.execute(trx)).rows[0];
@@ -97,19 +100,18 @@ describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
     expect([efSearchFor(1), efSearchFor(10), efSearchFor(100)]).toEqual([40, 40, 200]);
     const after = await db.query<{ it: string | null }>(`SELECT current_setting('hnsw.iterative_scan', true) AS it`);
     expect(after.rows[0]!.it).not.toBe('relaxed_order');
-  });
+  }));
 
-  it('small table: the search uses idx_memory_embeddings_hnsw', async () => {
+  it('small table: the search uses idx_memory_embeddings_hnsw', () => scene(async ({ db, big, small }) => {
     await insertSynthetic(db, big.id, small.id, 30);
     await db.query('ANALYZE public.memory_embeddings');
     const p = await plan(db, small.id, params);
     expect(p).toMatch(/Index Scan using idx_memory_embeddings_hnsw/);
-  });
+  }));
 
-  it(`larger table (${LARGE} rows): HNSW plan; the 1 % user gets a full page of their own best matches`, async () => {
+  it(`larger table (${LARGE} rows): HNSW plan; the 1 % user gets a full page of their own best matches`, () => scene(async ({ db, t, big, small }) => {
     // Bulk load then build the index with the migration's own definition (as fast as PGlite gets).
     const def = (await db.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE indexname = 'idx_memory_embeddings_hnsw'`)).rows[0]!.d;
-    await db.query(`DELETE FROM public.memory_embeddings`);
     await db.query(`DROP INDEX public.idx_memory_embeddings_hnsw`);
     await insertSynthetic(db, big.id, small.id, LARGE);
     await db.query(def);
@@ -162,9 +164,11 @@ describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
     expect(res.statusCode, res.body).toBe(200);
     const hits = res.json() as Array<{ id: string; user_id: string }>;
     expect(hits.map((x) => x.id)).toEqual(exact.map((x) => x.id));
-  }, LARGE > 5000 ? 1_800_000 : 120_000);
+  }), LARGE > 5000 ? 1_800_000 : 300_000);
 
-  it('a user with fewer memories than the page: exact (few rows), and the index path falls back to exact (short page)', async () => {
+  it('a user with fewer memories than the page: exact (few rows), and the index path falls back to exact (short page)', () => scene(async ({ db, big, small, tiny }) => {
+    // Others' rows around the three of this user, as in any real table.
+    await insertSynthetic(db, big.id, small.id, 300);
     await db.query(
       `INSERT INTO public.memory_embeddings (user_id, content_text, content_type, embedding, metadata)
        SELECT $1::uuid, 'tiny ' || g, 'note', (SELECT array_agg(random() - 0.5)::extensions.vector FROM generate_series(1, 1536) WHERE g > 0),
@@ -179,5 +183,5 @@ describe('memory search: HNSW plan and RLS filtering [pglite]', () => {
     const viaIndex = await asCaller(db, userCaller(tiny.id), (trx) => searchMemoriesDetailed(trx, params, 'hnsw'));
     expect(viaIndex).toMatchObject({ path: 'exact', reason: 'short_page' });
     expect(viaIndex.hits.map((x) => x.id)).toEqual(outcome.hits.map((x) => x.id));
-  });
+  }));
 });

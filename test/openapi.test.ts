@@ -70,7 +70,9 @@ describe('the OpenAPI document', () => {
       expect(schemas, name).toHaveProperty(name);
     }
     const trips = doc.paths['/api/v1/trips'];
-    expect(trips.get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Trip' } });
+    // The list and the single trip carry the caller's role on it (travelling together).
+    expect(trips.get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/TripWithRole' } });
+    expect(trips.post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Trip' });
     expect(trips.post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TripCreate' });
     const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[^"]+"/g) ?? [];
     for (const ref of new Set(refs)) expect(schemas, ref).toHaveProperty(ref.slice('"#/components/schemas/'.length, -1));

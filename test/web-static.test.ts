@@ -69,11 +69,16 @@ describe('serving the web app', () => {
   });
 
   it('the server\'s own paths keep their JSON 404, and so does a missing asset', async () => {
-    for (const url of ['/api/v1/nope', '/auth/v1/nope', '/rest/v1/x', '/docs/nope', '/mcp', '/health/x', '/assets/gone-123.js']) {
+    for (const url of ['/api/v1/nope', '/docs/nope', '/mcp', '/health/x', '/assets/gone-123.js']) {
       const r = await get(url, { accept: 'text/html' });
       expect(r.statusCode, url).toBe(404);
       expect(r.json()).toMatchObject({ code: 'not_found' });
     }
+    // GoTrue's and PostgREST's own error shapes on their prefixes (docs/supabase.md).
+    const auth = await get('/auth/v1/nope', { accept: 'text/html' });
+    expect([auth.statusCode, auth.json()]).toMatchObject([404, { code: 404, error_code: 'not_found' }]);
+    const rest = await get('/rest/v1/x', { accept: 'text/html' });
+    expect([rest.statusCode, rest.headers['content-type']]).toEqual([406, expect.stringContaining('application/json')]);
     expect((await get('/health')).json()).toEqual({ status: 'ok' });
     expect((await get('/openapi.json')).json()).toHaveProperty('openapi');
     // The API keeps its strict CSP.

@@ -1,4 +1,7 @@
 -- 000001: extensions, schemas and the Supabase compatibility layer.
+-- tripsage:supersedes-checksum 26ed634bf7c5ce1455948a3dfb897beef391d24643a8ea511ee4362a2cae472f
+--   (the first release: it failed for a database owner who is not a superuser; databases that
+--   ran it are the same as after this version, so its record is not drift)
 --
 -- Everything here is created only where absent, so the same file runs unchanged on a Supabase
 -- project (where the roles, the auth schema and its helpers already exist and belong to Supabase),
@@ -11,11 +14,16 @@ CREATE SCHEMA IF NOT EXISTS extensions;
 GRANT USAGE ON SCHEMA extensions TO PUBLIC;
 CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA extensions;
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions;
+-- pg_stat_statements feeds the monitoring view public.slow_queries (000005) and nothing else: it
+-- is optional. Creating it needs a superuser (it is not a trusted extension), which a database
+-- owner on a managed platform is not; without it the view is simply not created.
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements') THEN
     CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA extensions;
   END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'pg_stat_statements not created (needs a superuser): public.slow_queries will not exist';
 END
 $$;
 
@@ -23,31 +31,48 @@ $$;
 CREATE SCHEMA IF NOT EXISTS auth;
 CREATE SCHEMA IF NOT EXISTS memory;
 
--- The API roles (Supabase's names and attributes).
+-- The API roles (Supabase's names and attributes). Roles belong to the whole cluster, and
+-- service_role's BYPASSRLS can only be given by a superuser (or, on PostgreSQL 16+, by a role
+-- with CREATEROLE that has BYPASSRLS itself): a database owner who cannot create them gets the
+-- exact statements a superuser must run once (docs/operations.md, "Your own PostgreSQL").
 DO $$
+DECLARE
+  todo text := '';
+  r text;
+  fresh boolean := NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticator');
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
-    CREATE ROLE anon NOLOGIN NOINHERIT;
+    todo := todo || 'CREATE ROLE anon NOLOGIN NOINHERIT; ';
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
-    CREATE ROLE authenticated NOLOGIN NOINHERIT;
+    todo := todo || 'CREATE ROLE authenticated NOLOGIN NOINHERIT; ';
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
-    CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
+    todo := todo || 'CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS; ';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticator') THEN
+  IF fresh THEN
     -- No password: the operator sets one (docs/operations.md) before the API server logs in.
-    CREATE ROLE authenticator LOGIN NOINHERIT;
+    todo := todo || 'CREATE ROLE authenticator LOGIN NOINHERIT; ';
   END IF;
-  IF NOT pg_has_role('authenticator', 'anon', 'MEMBER') THEN
-    GRANT anon TO authenticator;
+  -- authenticator switches to each API role per request: a member of each (only where missing:
+  -- granting needs rights on the role even when nothing changes).
+  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+    IF fresh OR NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+      todo := todo || format('GRANT %I TO authenticator; ', r);
+    ELSIF NOT pg_has_role('authenticator', r, 'MEMBER') THEN
+      todo := todo || format('GRANT %I TO authenticator; ', r);
+    END IF;
+  END LOOP;
+  IF todo = '' THEN
+    RETURN;
   END IF;
-  IF NOT pg_has_role('authenticator', 'authenticated', 'MEMBER') THEN
-    GRANT authenticated TO authenticator;
-  END IF;
-  IF NOT pg_has_role('authenticator', 'service_role', 'MEMBER') THEN
-    GRANT service_role TO authenticator;
-  END IF;
+  BEGIN
+    EXECUTE todo;
+  EXCEPTION WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'the API roles are missing and % may not create them (%). Run once, as a superuser: % then migrate again (docs/operations.md, "Your own PostgreSQL")',
+      current_user, SQLERRM, rtrim(todo)
+      USING ERRCODE = 'insufficient_privilege';
+  END;
 END
 $$;
 

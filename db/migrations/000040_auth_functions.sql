@@ -22,7 +22,7 @@ ALTER TABLE tripsage.auth_sessions ADD CONSTRAINT auth_sessions_method_check
   CHECK (method IN ('password', 'anonymous', 'otp'));
 ALTER TABLE tripsage.auth_sessions DROP CONSTRAINT IF EXISTS auth_sessions_revoked_reason_check;
 ALTER TABLE tripsage.auth_sessions ADD CONSTRAINT auth_sessions_revoked_reason_check
-  CHECK (revoked_reason IN ('logout', 'refresh_token_reuse', 'password_change', 'admin'));
+  CHECK (revoked_reason IN ('logout', 'refresh_token_reuse', 'password_change', 'admin', 'session_limit'));
 
 -- Emailed one-time codes: one live code per user and purpose (a new one replaces the old), stored
 -- as SHA-256 of the link's token hash, so the table alone lets no one in.
@@ -164,7 +164,9 @@ AS $$
     FROM jsonb_each(p_patch)
 $$;
 
--- A new session with its first refresh token (already hashed by the caller).
+-- A new session with its first refresh token (already hashed by the caller). A user's sessions are
+-- bounded: at most 100 live ones (the oldest beyond are revoked, 'session_limit'), and revoked ones
+-- are deleted, with their refresh tokens, a day after revocation.
 CREATE FUNCTION tripsage_auth.start_session(p_user uuid, p_method text, p_refresh_hash text) RETURNS uuid
 LANGUAGE plpgsql SET search_path = ''
 AS $$
@@ -174,6 +176,10 @@ BEGIN
   INSERT INTO tripsage.auth_sessions (user_id, method) VALUES (p_user, p_method) RETURNING id INTO v_session;
   INSERT INTO tripsage.refresh_tokens (token_hash, session_id) VALUES (p_refresh_hash, v_session);
   UPDATE auth.users SET last_sign_in_at = now() WHERE id = p_user;
+  DELETE FROM tripsage.auth_sessions WHERE user_id = p_user AND revoked_at < now() - interval '1 day';
+  UPDATE tripsage.auth_sessions SET revoked_at = now(), revoked_reason = 'session_limit'
+   WHERE id IN (SELECT s.id FROM tripsage.auth_sessions s WHERE s.user_id = p_user AND s.revoked_at IS NULL
+                 ORDER BY s.created_at DESC, s.id OFFSET 100);
   RETURN v_session;
 END
 $$;

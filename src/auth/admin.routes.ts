@@ -84,11 +84,12 @@ export function registerAdminRoutes(scope: FastifyInstance): void {
       security,
       summary: 'Delete a user with everything they own, or soft-delete ({should_soft_delete: true}) (service_role)',
       params: idParams,
-      body: z.looseObject({ should_soft_delete: z.boolean().optional() }).nullish(),
       response: { 200: emptyObject },
     },
   }, async (req) => {
     requireAdmin(req);
-    return adminService.remove(runnersOf(req).asCaller, req.params.id, req.body?.should_soft_delete === true);
+    // GoTrue's DELETE carries an optional body; OpenAPI gives DELETE none, so it is read, not declared.
+    const soft = (req.body as { should_soft_delete?: unknown } | null | undefined)?.should_soft_delete === true;
+    return adminService.remove(runnersOf(req).asCaller, req.params.id, soft);
   });
 }

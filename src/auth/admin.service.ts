@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
 import { isDbError } from '../db/errors.ts';
-import type { RunTx } from '../http/context.ts';
+import type { RunTx } from '../db/transaction.ts';
 import { adminUserNotFound, emailExists, validationFailed } from './auth.errors.ts';
 import * as repo from './auth.repo.ts';
 import { normalizeEmail } from './auth.service.ts';

@@ -3,8 +3,8 @@
  * the token tells), and the transactions an endpoint's work runs in.
  */
 import type { FastifyRequest } from 'fastify';
-import { inTx, type RunTx } from '../http/context.ts';
-import { ANON, SERVICE } from '../db/transaction.ts';
+import { inTx } from '../http/context.ts';
+import { ANON, SERVICE, type RunTx } from '../db/transaction.ts';
 import { badJwt, noAuthorization, notAdmin } from './auth.errors.ts';
 
 /** A user's access token: 401 without a token, 403 for a token that names no user (an API key). */

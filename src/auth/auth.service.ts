@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { isDbError } from '../db/errors.ts';
-import type { RunTx } from '../http/context.ts';
+import type { RunTx } from '../db/transaction.ts';
 import {
   anonymousDisabled,
   emailNotConfirmed,

@@ -38,6 +38,8 @@ const GENERIC: Record<string, (status: number, message: string) => GoTrueError> 
   invalid_request: (s, m) => ({ status: s, code: 'validation_failed', message: m }),
   invalid_text: (s, m) => ({ status: s, code: 'validation_failed', message: m }),
   invalid_json: (s) => ({ status: s, code: 'bad_json', message: 'Could not parse request body as JSON' }),
+  json_too_deep: (s, m) => ({ status: s, code: 'bad_json', message: m }),
+  invalid_number: (s, m) => ({ status: s, code: 'bad_json', message: m }),
   rate_limited: (s) => ({ status: s, code: 'over_request_rate_limit', message: 'Request rate limit reached' }),
   payload_too_large: (s, m) => ({ status: s, code: 'request_entity_too_large', message: m }),
 };

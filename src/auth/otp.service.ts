@@ -5,7 +5,7 @@
  * expires (TRIPSAGE_AUTH_OTP_EXPIRY), and is stored only as a hash.
  */
 import type { Config } from '../config.ts';
-import type { RunTx } from '../http/context.ts';
+import type { RunTx } from '../db/transaction.ts';
 import { localAuthDisabled, validationFailed } from './auth.errors.ts';
 import { publicBaseUrl, type AuthMail } from './auth-mail.ts';
 import * as fns from './auth-functions.repo.ts';

@@ -3,12 +3,12 @@
  * the operator has not configured one: the JWT signing secret now, the encryption keys later.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { prepareDataDir } from '../db/data-dir.ts';
 
 export function loadOrCreateSecretFile(dataDir: string, name: string, make = () => randomBytes(48).toString('base64url')): string {
-  const dir = resolve(dataDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = prepareDataDir(dataDir); // owner-only, or refused
   const file = join(dir, name);
   try {
     // 'wx': created only if absent, so two processes cannot both write one.

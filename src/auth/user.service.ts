@@ -9,7 +9,7 @@
  * (POST /verify, type email_change).
  */
 import type { Config } from '../config.ts';
-import type { RunTx } from '../http/context.ts';
+import type { RunTx } from '../db/transaction.ts';
 import { localAuthDisabled, samePassword, sessionRequired, validationFailed } from './auth.errors.ts';
 import { failFor, newCode } from './auth-status.ts';
 import * as fns from './auth-functions.repo.ts';

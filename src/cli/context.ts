@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
 import type { Database } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { note, plural } from './output.ts';
 
 export interface GlobalFlags {
   dataDir?: string;
@@ -26,14 +28,17 @@ export async function withDatabase<T>(config: Config, fn: (db: Database) => Prom
   }
 }
 
-/** A failure the user can act on: printed without a stack trace, exit code 1 (or as given). */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-    this.name = 'CliError';
-  }
+/** Opens the database with every pending migration applied (progress on stderr: stdout may be data). */
+export async function withMigratedDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  return withDatabase(config, async (db) => {
+    const r = await migrate(db, { features: { memory: config.memory } });
+    if (r.applied.length) note(`applied ${plural(r.applied.length, 'pending migration')}`);
+    return fn(db);
+  });
 }
 
-export function print(line = ''): void {
-  process.stdout.write(`${line}\n`);
+/** Where a server started with this configuration listens, as this machine reaches it. */
+export function serverUrl(config: Config): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }

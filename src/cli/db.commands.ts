@@ -3,7 +3,10 @@ import { backupDatabase, restoreDatabase } from '../db/backup.ts';
 import type { Database } from '../db/database.ts';
 import { formatFindings, lintDatabase } from '../db/linter.ts';
 import { migrate, migrationStatus, resetDatabase } from '../db/migrate.ts';
-import { CliError, configOf, print, withDatabase } from './context.ts';
+import { configOf, withDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { plural, print } from './output.ts';
+import { checkOutputFolder } from '../util/files.ts';
 
 async function isSupabase(db: Database): Promise<boolean> {
   const r = await db.query(`SELECT 1 FROM pg_roles WHERE rolname IN ('supabase_admin', 'supabase_auth_admin') LIMIT 1`);
@@ -39,6 +42,7 @@ export function registerDbCommands(program: Command): void {
           for (const r of s.skipped) print(`  skipped  ${r.name}  (feature off when migrated)`);
           for (const p of s.pending) print(`  pending  ${p.name}`);
           for (const d of s.drift) print(`  DRIFT    ${d.name}  recorded ${d.recorded.slice(0, 12)} ≠ file ${d.current.slice(0, 12)}`);
+          for (const x of s.superseded) print(`  applied  ${x.name}  (an earlier version; the next migrate re-records it)`);
           for (const u of s.unknown) print(`  unknown  ${u.name}  (recorded, but no such file here)`);
         }
         if (s.drift.length) throw new CliError('drift: an applied migration file was edited', 2);
@@ -60,7 +64,7 @@ export function registerDbCommands(program: Command): void {
         }
         const errors = findings.filter((f) => f.level === 'ERROR').length;
         if (errors || s.drift.length) {
-          throw new CliError(`verify failed: ${errors} ERROR finding(s), ${s.drift.length} drifted migration(s)`);
+          throw new CliError(`verify failed: ${plural(errors, 'ERROR finding')}, ${plural(s.drift.length, 'drifted migration')}`);
         }
       });
     });
@@ -88,6 +92,7 @@ export function registerBackupCommands(program: Command): void {
     .description('write a backup: PGlite data-dir dump (embedded) or pg_dump custom format (server)')
     .action(async (file: string, _opts, cmd: Command) => {
       const config = configOf(cmd);
+      checkOutputFolder(file);
       await withDatabase(config, (database) => backupDatabase(database, file, config.databaseUrl));
       print(`backup written to ${file}`);
       if (!config.databaseUrl) print(`note: also keep ${config.dataDir}/jwt-secret and encryption-keys; they are not in the dump`);
@@ -100,6 +105,6 @@ export function registerBackupCommands(program: Command): void {
       const config = configOf(cmd);
       const kept = await restoreDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, file);
       print(`restored ${file}`);
-      if (kept) print(`the previous cluster is kept in ${kept} (delete it when satisfied)`);
+      if (kept) print(`the previous data is kept in ${kept} (delete it when satisfied)`);
     });
 }

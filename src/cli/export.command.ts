@@ -3,14 +3,15 @@
  * ({format: 'tripsage.trips', version: 1, trips: […]}, or one 'tripsage.trip' with --trip), read
  * as that user under RLS. Writes to stdout unless --output is given.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { asCaller, userCaller } from '../db/transaction.ts';
 import { isDomainError } from '../domain/errors.ts';
-import { userIdByEmail } from '../trips/accounts.ts';
+import { userIdByEmail } from '../accounts/accounts.ts';
 import { exportTrip, exportTrips } from '../trips/transfer.ts';
-import { CliError, configOf } from './context.ts';
-import { cli, withMigratedDatabase } from './users.command.ts';
+import { configOf, withMigratedDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { note, plural, printRaw } from './output.ts';
+import { checkOutputFolder, writeOwnerOnly } from '../util/files.ts';
 
 export function registerExportCommand(program: Command): void {
   program
@@ -22,7 +23,8 @@ export function registerExportCommand(program: Command): void {
     .action(async (opts: { email: string; trip?: string; output?: string }, cmd: Command) => {
       const tripId = opts.trip === undefined ? undefined : Number(opts.trip);
       if (tripId !== undefined && !(Number.isSafeInteger(tripId) && tripId > 0)) throw new CliError('--trip must be a trip id');
-      await withMigratedDatabase(configOf(cmd), (db) => cli(async () => {
+      if (opts.output) checkOutputFolder(opts.output);
+      await withMigratedDatabase(configOf(cmd), async (db) => {
         const userId = await userIdByEmail(db, opts.email);
         const doc = await asCaller(db, userCaller(userId), async (trx) => {
           if (tripId === undefined) return exportTrips(trx);
@@ -35,12 +37,12 @@ export function registerExportCommand(program: Command): void {
         }, { readOnly: true });
         const text = `${JSON.stringify(doc, null, 2)}\n`;
         if (opts.output) {
-          writeFileSync(opts.output, text);
+          writeOwnerOnly(opts.output, text); // a user's trips: owner-only
           const n = Array.isArray((doc as { trips?: unknown[] }).trips) ? (doc as { trips: unknown[] }).trips.length : 1;
-          process.stderr.write(`wrote ${n} trip(s) to ${opts.output}\n`);
+          note(`wrote ${plural(n, 'trip')} to ${opts.output}`);
         } else {
-          process.stdout.write(text);
+          printRaw(text);
         }
-      }));
+      });
     });
 }

@@ -7,10 +7,21 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { asCaller, userCaller } from '../db/transaction.ts';
-import { userIdByEmail } from '../trips/accounts.ts';
+import { userIdByEmail } from '../accounts/accounts.ts';
 import { anyDocument, importDocument } from '../trips/transfer.ts';
-import { CliError, configOf, print } from './context.ts';
-import { cli, withMigratedDatabase } from './users.command.ts';
+import { configOf, withMigratedDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { plural, print } from './output.ts';
+
+/** How each part of a trip document is counted: one, many. */
+const NOUNS: Record<string, [string, string]> = {
+  flights: ['flight', 'flights'],
+  accommodations: ['accommodation', 'accommodations'],
+  transportation: ['transfer', 'transfers'],
+  itinerary_items: ['itinerary item', 'itinerary items'],
+  notes: ['note', 'notes'],
+  saved_options: ['saved option', 'saved options'],
+};
 
 function readDocument(file: string) {
   let text: string;
@@ -38,14 +49,14 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', "the JSON document ('-' for stdin)")
     .action(async (file: string, opts: { email: string }, cmd: Command) => {
       const doc = readDocument(file);
-      await withMigratedDatabase(configOf(cmd), (db) => cli(async () => {
+      await withMigratedDatabase(configOf(cmd), async (db) => {
         const userId = await userIdByEmail(db, opts.email);
         const result = await asCaller(db, userCaller(userId), (trx) => importDocument(trx, userId, doc));
         for (const r of result) {
-          const counts = Object.entries(r.counts).map(([k, v]) => `${v} ${k}`).join(', ');
+          const counts = Object.entries(r.counts).map(([k, v]) => plural(v, ...(NOUNS[k] ?? [k, k]))).join(', ');
           print(`imported trip ${r.trip.id} "${String(r.trip.name)}" (${counts})`);
         }
-        print(`imported ${result.length} trip(s) for ${opts.email}`);
-      }));
+        print(`imported ${plural(result.length, 'trip')} for ${opts.email}`);
+      });
     });
 }

@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { isJobName, jobRuns, JOBS, runJob } from '../ops/jobs.ts';
-import { CliError, configOf, print, withDatabase } from './context.ts';
+import { configOf, withDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { plural, print } from './output.ts';
 
 export function registerJobsCommands(program: Command): void {
   const jobs = program.command('jobs').description(`maintenance jobs: ${JOBS.join(', ')}`);
@@ -17,7 +19,7 @@ export function registerJobsCommands(program: Command): void {
       await withDatabase(configOf(cmd), async (db) => {
         const r = await runJob(db, job, { trigger: 'manual' });
         if (!r.ran) throw new CliError(`${job} is running in another process right now; try again later`, 3);
-        print(`${job}: deleted ${r.rowsDeleted} row(s) from price_history`);
+        print(`${job}: deleted ${plural(r.rowsDeleted, 'row')} from price_history`);
       });
     });
 
@@ -30,7 +32,7 @@ export function registerJobsCommands(program: Command): void {
         const runs = await jobRuns(db);
         if (opts.json) return print(JSON.stringify(runs, null, 2));
         if (!runs.length) return print('no job has run yet');
-        for (const r of runs) print(`${r.job}  last finished ${r.last_finished_at} (${r.triggered_by}), ${r.rows_affected} row(s), ${r.runs} run(s)`);
+        for (const r of runs) print(`${r.job}  last finished ${r.last_finished_at} (${r.triggered_by}), ${plural(r.rows_affected, 'row')}, ${plural(r.runs, 'run')}`);
       });
     });
 }

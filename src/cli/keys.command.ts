@@ -4,7 +4,9 @@
 import type { Command } from 'commander';
 import { loadKeyRing } from '../keys/crypto.ts';
 import { rotateKeys } from '../keys/rotate.ts';
-import { CliError, configOf, print, withDatabase } from './context.ts';
+import { configOf, withDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { plural, print } from './output.ts';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -52,9 +54,9 @@ export function registerKeysCommands(program: Command): void {
         const progress = progressReporter();
         const r = await rotateKeys(db, ring, { batchSize: opts.batchSize, limit: opts.limit, onProgress: progress.update });
         progress.end();
-        print(`re-encrypted ${r.rotated} of ${r.total} key(s) to version ${r.version}; ${r.remaining} not on version ${r.version}`);
+        print(`re-encrypted ${r.rotated} of ${plural(r.total, 'key')} to version ${r.version}; ${r.remaining} not on version ${r.version}`);
         for (const f of r.failed) print(`  FAILED id ${f.id}: ${f.error}`);
-        if (r.failed.length) throw new CliError(`${r.failed.length} key(s) could not be decrypted with the configured ring`, 2);
+        if (r.failed.length) throw new CliError(`${plural(r.failed.length, 'key')} could not be decrypted with the configured ring`, 2);
         if (r.remaining > 0 && opts.limit === undefined) {
           print('some keys were locked by another transaction: run again to finish');
         }

@@ -1,16 +1,8 @@
 /**
  * `tripsage` — the command line. Thin: each command parses flags, opens the database and calls
- * the same modules the HTTP API uses.
+ * the same modules the HTTP API uses. Every failure leaves through one path (errors.ts).
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.ts';
-import { DataDirLockedError } from '../db/data-dir.ts';
-import { BackupError } from '../db/backup.ts';
-import { DbError } from '../db/errors.ts';
-import { KeyRingError } from '../keys/crypto.ts';
-import { TokenConfigError } from '../auth/tokens.ts';
-import { MigrationError } from '../db/migrate.ts';
-import { CliError } from './context.ts';
 import { registerBackupCommands, registerDbCommands } from './db.commands.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerTokenCommand } from './token.command.ts';
@@ -22,6 +14,12 @@ import { registerUsersCommands } from './users.command.ts';
 import { registerJobsCommands } from './jobs.command.ts';
 import { registerDbStatsCommand } from './stats.command.ts';
 import { registerRatesCommands } from './rates.command.ts';
+import { presentError } from './errors.ts';
+import { registerRestCommands } from './rest.command.ts';
+
+// Everything this process creates is owner-only: the embedded database, its secrets, backups
+// and exports hold password hashes, keys and users' trips (src/db/data-dir.ts does the rest).
+process.umask(0o077);
 
 const program = new Command('tripsage')
   .description('TripSage: travel-planning database and API, embedded (PGlite) or on PostgreSQL')
@@ -42,16 +40,13 @@ registerImportCommand(program);
 registerDemoCommand(program);
 registerJobsCommands(program);
 registerRatesCommands(program);
-
-const KNOWN = [BackupError, CliError, ConfigError, MigrationError, DataDirLockedError, DbError, KeyRingError, TokenConfigError];
+registerRestCommands(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (KNOWN.some((k) => e instanceof k)) {
-    process.stderr.write(`tripsage: ${(e as Error).message}\n`);
-    process.exit(e instanceof CliError ? e.exitCode : 1);
-  }
-  throw e;
+  if (e instanceof CommanderError) process.exit(e.exitCode); // commander printed it
+  const { line, exitCode } = presentError(e, process.env.TRIPSAGE_DEBUG === '1');
+  process.stderr.write(`${line}\n`);
+  process.exit(exitCode);
 }

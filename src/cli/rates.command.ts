@@ -11,8 +11,9 @@ import { z } from 'zod';
 import { asCaller, SERVICE } from '../db/transaction.ts';
 import { upsertRates, type RateInput } from '../trips/currency.repo.ts';
 import { MAX_RATE_BATCH, rateIn } from '../trips/currency.schemas.ts';
-import { CliError, configOf, print } from './context.ts';
-import { withMigratedDatabase } from './users.command.ts';
+import { configOf, withMigratedDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { plural, print } from './output.ts';
 
 const COLUMNS = ['base', 'quote', 'rate', 'as_of', 'source'];
 
@@ -57,7 +58,7 @@ export function registerRatesCommands(program: Command): void {
           for (let i = 0; i < rows.length; i += MAX_RATE_BATCH) n += await upsertRates(trx, rows.slice(i, i + MAX_RATE_BATCH));
           return n;
         });
-        print(`imported ${written} exchange rate(s) from ${file}`);
+        print(`imported ${plural(written, 'exchange rate')} from ${file}`);
       });
     });
 }

@@ -1,8 +1,31 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { createTokenService, TokenConfigError } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
-import { startServer } from '../http/server.ts';
-import { configOf, print } from './context.ts';
+import { openDatabase } from '../db/connect.ts';
+import type { Database } from '../db/database.ts';
+import { createLogger, migrateAtStart, startServer } from '../http/server.ts';
+import { webAppBuilt } from '../http/static.ts';
+import { configOf } from './context.ts';
+import { print } from './output.ts';
+import { onStopSignal, serveAsWorker, startWorkers, workerCount } from './serve-cluster.ts';
+
+/** What a person starting the server reads (log lines go to the logger). */
+async function banner(url: string, config: Config, db: Database): Promise<void> {
+  const webApp = webAppBuilt();
+  print(`TripSage API listening on ${url}`);
+  if (webApp) print(`  app:    ${url}/   (open it in a browser)`);
+  print(`  docs:   ${url}/docs   (OpenAPI: ${url}/openapi.json)`);
+  print(`  health: ${url}/health, ready: ${url}/ready`);
+  await printSupabaseKeys(config, url);
+  const users = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM auth.users').catch(() => undefined);
+  if (users?.rows[0]?.n === 0 && config.authMode === 'local') {
+    print('');
+    print(webApp ? `No users yet. Sign up in the app at ${url}/, or create the first one:` : 'No users yet. Create the first one:');
+    print(`  curl -s -X POST ${url}/auth/v1/signup -H 'content-type: application/json' \\`);
+    print(`       -d '{"email":"you@example.com","password":"a-long-password"}'`);
+  }
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -11,33 +34,30 @@ export function registerServeCommand(program: Command): void {
     .option('--no-migrate', 'do not migrate at start-up')
     .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (env PORT, default 8787)')
-    .action(async (opts: { migrate: boolean }, cmd: Command) => {
+    .option('--workers <n>', 'HTTP processes sharing the port, each with its own pool (server mode; default: one per CPU core)')
+    .action(async (opts: { migrate: boolean; workers?: string }, cmd: Command) => {
       const config = configOf(cmd);
-      print(`database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded, ${config.dataDir}`}; memory ${config.memory ? 'on' : 'off'}`);
-      const server = await startServer(config, { migrate: opts.migrate, log: print });
-      print(`TripSage API listening on ${server.url}`);
-      if (server.webApp) print(`  app:    ${server.url}/   (open it in a browser)`);
-      print(`  docs:   ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`);
-      print(`  health: ${server.url}/health, ready: ${server.url}/ready`);
-      await printSupabaseKeys(config, server.url);
-      const users = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM auth.users').catch(() => undefined);
-      if (users?.rows[0]?.n === 0 && config.authMode === 'local') {
-        print('');
-        print(server.webApp ? `No users yet. Sign up in the app at ${server.url}/, or create the first one:` : 'No users yet. Create the first one:');
-        print(`  curl -s -X POST ${server.url}/auth/v1/signup -H 'content-type: application/json' \\`);
-        print(`       -d '{"email":"you@example.com","password":"a-long-password"}'`);
+      const logger = createLogger(config);
+      if (cluster.isWorker) return serveAsWorker(config, logger);
+      const workers = workerCount(opts.workers, config, logger);
+      print(`database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded, ${config.dataDir}`}; memory ${config.memory ? 'on' : 'off'}${workers > 1 ? `; ${workers} HTTP processes` : ''}`);
+      if (workers === 1) {
+        const server = await startServer(config, { migrate: opts.migrate, logger });
+        await banner(server.url, config, server.db);
+        onStopSignal(async () => {
+          await server.close();
+          print('stopped');
+        });
+        return;
       }
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        print(`${signal}: finishing in-flight requests and closing the database…`);
-        await server.close();
-        print('stopped');
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
+      if (opts.migrate) await migrateAtStart(config, undefined, logger);
+      const url = await startWorkers(workers, logger);
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: 1, logger });
+      try {
+        await banner(url, config, db);
+      } finally {
+        await db.close();
+      }
     });
 }
 

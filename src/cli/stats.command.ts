@@ -4,7 +4,9 @@
 import type { Command } from 'commander';
 import { asCaller, SERVICE } from '../db/transaction.ts';
 import { tableStats, type TableStat } from '../ops/admin.repo.ts';
-import { CliError, configOf, print, withDatabase } from './context.ts';
+import { configOf, withDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { print } from './output.ts';
 
 export function formatStats(rows: TableStat[]): string {
   const header = ['table', 'rows', 'size'];

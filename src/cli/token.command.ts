@@ -5,10 +5,11 @@
  *   tripsage token --role service_role
  *   tripsage token --role authenticated --email alice@example.com [--expires-in 3600]
  *
- * With --email the user id is read from auth.users; when the embedded database is held by a
- * running server (DataDirLockedError), it is asked instead: GET /auth/v1/admin/users?email=…
- * with a short-lived service token. A minted user token belongs to no session (no `session_id`):
- * it cannot be refreshed, and cannot change the user's email or password.
+ * With --email the user id is read from auth.users. With --server URL, or when the embedded
+ * database is held by a running server (DataDirLockedError, then the server on HOST:PORT), that
+ * server is asked instead: GET /auth/v1/admin/users?email=… with a short-lived service token; the
+ * command says on stderr which server it asked. A minted user token belongs to no session (no
+ * `session_id`): it cannot be refreshed, and cannot change the user's email or password.
  *
  *   tripsage token --role anon        Supabase's anon key for this secret (the one `serve` prints)
  */
@@ -20,7 +21,9 @@ import { createTokenService, TokenConfigError, type TokenService } from '../auth
 import { DataDirLockedError } from '../db/data-dir.ts';
 import { isDbError } from '../db/errors.ts';
 import { asCaller, SERVICE } from '../db/transaction.ts';
-import { CliError, configOf, print, withDatabase } from './context.ts';
+import { configOf, serverUrl, withDatabase } from './context.ts';
+import { CliError } from './errors.ts';
+import { note, print } from './output.ts';
 
 const MAX_EXPIRES_IN = 365 * 86_400;
 
@@ -30,12 +33,6 @@ function seconds(value: string): number {
     throw new InvalidArgumentError(`a whole number of seconds from 1 to ${MAX_EXPIRES_IN}`);
   }
   return n;
-}
-
-/** Where the running server listens, as this machine reaches it. */
-export function serverUrl(config: Config): string {
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
 async function userFromDatabase(config: Config, email: string): Promise<AuthUser | undefined> {
@@ -52,8 +49,20 @@ async function userFromDatabase(config: Config, email: string): Promise<AuthUser
   }
 }
 
-async function userFromServer(config: Config, tokens: TokenService, email: string): Promise<AuthUser | undefined> {
-  const base = serverUrl(config);
+/** An http(s) URL without a trailing slash. */
+function serverOption(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('a URL such as http://127.0.0.1:8787');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidArgumentError('an http:// or https:// URL');
+  return u.toString().replace(/\/+$/, '');
+}
+
+async function userFromServer(base: string, tokens: TokenService, email: string, why: string): Promise<AuthUser | undefined> {
+  note(`looking ${email} up on the server at ${base} (${why})`);
   const service = await tokens.sign({ role: 'service_role' }, 60);
   let res: Response;
   try {
@@ -62,14 +71,12 @@ async function userFromServer(config: Config, tokens: TokenService, email: strin
       signal: AbortSignal.timeout(10_000),
     });
   } catch (e) {
-    throw new CliError(
-      `the data directory is in use, and no server answered at ${base} (${(e as Error).message}); ` +
-        'pass the server\'s --host/--port (HOST, PORT), or stop the process holding the data directory',
-    );
+    throw new CliError(`no server answered at ${base} (${(e as Error).message}): name the server with --server URL`);
   }
   if (!res.ok) {
     const body = await res.text();
-    throw new CliError(`the server at ${base} refused the user lookup: HTTP ${res.status} ${body.slice(0, 300)}`);
+    const secret = res.status === 401 ? ' (it does not accept tokens signed with this secret: set TRIPSAGE_JWT_SECRET to the server\'s)' : '';
+    throw new CliError(`the server at ${base} refused the user lookup${secret}: HTTP ${res.status} ${body.slice(0, 300)}`);
   }
   const body = (await res.json()) as { users?: AuthUser[] };
   return body.users?.[0];
@@ -82,7 +89,8 @@ export function registerTokenCommand(program: Command): void {
     .addOption(new Option('--role <role>', 'the database role of the token').choices(['anon', 'service_role', 'authenticated']).makeOptionMandatory())
     .option('--email <email>', 'the user (required with --role authenticated)')
     .option('--expires-in <seconds>', 'lifetime in seconds', seconds, 3600)
-    .action(async (opts: { role: 'anon' | 'service_role' | 'authenticated'; email?: string; expiresIn: number }, cmd: Command) => {
+    .option('--server <url>', 'with --email: look the user up on this running server (default: the database, or the server on HOST:PORT when a server holds the data directory)', serverOption)
+    .action(async (opts: { role: 'anon' | 'service_role' | 'authenticated'; email?: string; expiresIn: number; server?: string }, cmd: Command) => {
       const config = configOf(cmd);
       let tokens: TokenService;
       try {
@@ -98,12 +106,12 @@ export function registerTokenCommand(program: Command): void {
       }
 
       if (opts.role === 'anon') {
-        if (opts.email) throw new CliError('--email applies to --role authenticated only');
+        if (opts.email || opts.server) throw new CliError('--email and --server apply to --role authenticated only');
         print(await tokens.anonKey());
         return;
       }
       if (opts.role === 'service_role') {
-        if (opts.email) throw new CliError('--email applies to --role authenticated only');
+        if (opts.email || opts.server) throw new CliError('--email and --server apply to --role authenticated only');
         print(await tokens.sign({ role: 'service_role' }, opts.expiresIn));
         return;
       }
@@ -111,11 +119,14 @@ export function registerTokenCommand(program: Command): void {
       const email = opts.email?.trim().toLowerCase();
       if (!email) throw new CliError('--role authenticated needs --email <email> (the user the token is for)');
       let user: AuthUser | undefined;
-      try {
-        user = await userFromDatabase(config, email);
-      } catch (e) {
-        if (!(e instanceof DataDirLockedError)) throw e;
-        user = await userFromServer(config, tokens, email);
+      if (opts.server) user = await userFromServer(opts.server, tokens, email, '--server');
+      else {
+        try {
+          user = await userFromDatabase(config, email);
+        } catch (e) {
+          if (!(e instanceof DataDirLockedError)) throw e;
+          user = await userFromServer(serverUrl(config), tokens, email, `it holds ${e.dataDir}; another server: --server URL`);
+        }
       }
       if (!user) {
         throw new CliError(

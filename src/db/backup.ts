@@ -7,13 +7,13 @@
  * database dump: back them up with it, or the stored API keys cannot be decrypted.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from './connect.ts';
 import type { Database } from './database.ts';
-import { pgDataPath } from './data-dir.ts';
+import { lockDataDir, pgDataPath } from './data-dir.ts';
+import { createOwnerOnly, writeOwnerOnly } from '../util/files.ts';
 
 const run = promisify(execFile);
 
@@ -38,21 +38,35 @@ async function tool(name: 'pg_dump' | 'pg_restore', args: string[]): Promise<voi
   }
 }
 
+/** Both kinds of backup hold password hashes and encrypted keys: the file is owner-only (0600). */
 export async function backupDatabase(db: Database, file: string, databaseUrl?: string): Promise<void> {
   if (db.backend === 'pglite') {
     const pglite = (db as unknown as { pglite: PGlite }).pglite;
     const blob = await pglite.dumpDataDir('gzip');
-    writeFileSync(file, Buffer.from(await blob.arrayBuffer()), { mode: 0o600 });
+    writeOwnerOnly(file, Buffer.from(await blob.arrayBuffer()));
     return;
   }
   if (!databaseUrl) throw new BackupError('backup of a server database needs its URL');
+  createOwnerOnly(file); // pg_dump writes into it and keeps its mode
   await tool('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${databaseUrl}`]);
 }
 
+/** Whether the embedded cluster holds anything of TripSage's (an unmigrated one holds nothing). */
+async function holdsData(dataDir: string): Promise<boolean> {
+  const db = await openDatabase({ dataDir }); // also: the lock, so a running server is never restored under
+  try {
+    const r = await db.query<{ t: string | null }>(`SELECT to_regclass('tripsage.schema_migrations')::text AS t`);
+    return r.rows[0]?.t != null;
+  } finally {
+    await db.close();
+  }
+}
+
 /**
- * Embedded: the current cluster is kept beside the restored one as `pgdata.before-restore-<time>`
- * (delete it once satisfied). Server: objects in the dump are dropped and recreated, in one
- * transaction.
+ * Embedded: the current cluster, if it holds any TripSage data, is kept beside the restored one
+ * as `pgdata.before-restore-<time>` (delete it once satisfied); a directory without one, or with
+ * a never-migrated cluster, keeps no copy. Server: objects in the dump are dropped and recreated,
+ * in one transaction.
  */
 export async function restoreDatabase(target: { dataDir?: string; databaseUrl?: string }, file: string): Promise<string | undefined> {
   if (!existsSync(file)) throw new BackupError(`no such backup file: ${file}`);
@@ -62,21 +76,22 @@ export async function restoreDatabase(target: { dataDir?: string; databaseUrl?: 
   }
   const dataDir = target.dataDir!;
   const pgdata = pgDataPath(dataDir);
-  // Take the directory's lock first, so a running server is never restored under.
-  const probe = await openDatabase({ dataDir });
-  await probe.close();
+  const previous = existsSync(pgdata);
+  if (!previous) lockDataDir(dataDir)(); // only the check: a running server is never restored under
+  const keep = previous && (await holdsData(dataDir));
   const kept = `${pgdata}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  renameSync(pgdata, kept);
+  if (keep) renameSync(pgdata, kept);
+  else rmSync(pgdata, { recursive: true, force: true });
   try {
     const db = await openDatabase({ dataDir, loadDataDir: new Blob([readFileSync(file)]) });
     await db.query('SELECT 1');
     await db.close();
   } catch (e) {
-    renameSync(pgdata, join(dataDir, `pgdata.failed-restore-${Date.now()}`));
-    renameSync(kept, pgdata);
-    throw new BackupError(`restore failed, the previous data is back in place: ${(e as Error).message}`);
+    rmSync(pgdata, { recursive: true, force: true });
+    if (keep) renameSync(kept, pgdata);
+    throw new BackupError(`restore failed${keep ? ', the previous data is back in place' : ''}: ${(e as Error).message}`);
   }
-  return kept;
+  return keep ? kept : undefined;
 }
 
 /** An order-independent checksum of every TripSage table's contents, for verifying round trips. */

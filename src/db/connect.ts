@@ -1,17 +1,17 @@
 /**
  * Opens either backend behind the one `Database` interface.
  */
-import { PGlite } from '@electric-sql/pglite';
-import { citext } from '@electric-sql/pglite/contrib/citext';
-import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type Dialect } from 'kysely';
 import pg from 'pg';
-import type { Database, QueryResult, Session } from './database.ts';
-import { lockDataDir, pgDataPath } from './data-dir.ts';
+import { beginStatement } from './begin.ts';
+import type { Database, QueryResult, Session, TransactionOptions, Tx } from './database.ts';
+import { lockDataDir, pgDataPath, tightenTree } from './data-dir.ts';
 import { translateDbError } from './errors.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { LazyTransactions, type LazyTransaction } from './lazy-transaction.ts';
+import { checkOut, guardPool, PgConnection, PgDialect, release, runOn, type DbLogger } from './pg-dialect.ts';
+import { PGliteConnection, PGliteDialect, toParams } from './pglite-dialect.ts';
+import { PGliteEngine } from './pglite-engine.ts';
+import type { WireResult } from './pglite-wire.ts';
 import type { DB } from './schema.ts';
 import { typeParsers } from './types.ts';
 
@@ -24,9 +24,17 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Server only: pool size. */
   poolSize?: number;
+  /** Where lost connections and pool errors are reported (the server passes its logger). */
+  logger?: DbLogger;
 }
 
-export const PGLITE_EXTENSIONS = { vector, citext, uuid_ossp, pg_stat_statements };
+/** The embedded database's engine handle: its worker, and what only it can do (dump the data directory). */
+export type EmbeddedDatabase = Database & { readonly pglite: PGliteEngine };
+
+/** `application_name` of the server connections, unless the URL names one. */
+export const APPLICATION_NAME = 'tripsage';
+
+const quiet: DbLogger = { warn: () => {} };
 
 export function redactUrl(url: string): string {
   try {
@@ -39,7 +47,7 @@ export function redactUrl(url: string): string {
 }
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPGlite(opts);
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.logger ?? quiet) : openPGlite(opts);
 }
 
 async function wrap<T>(run: () => Promise<T>): Promise<T> {
@@ -50,55 +58,83 @@ async function wrap<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function openPGlite(opts: OpenOptions): Promise<Database> {
+const beginOf = (o: TransactionOptions) =>
+  beginStatement({
+    readOnly: o.readOnly,
+    settings: o.statementTimeoutMs ? { ...o.settings, statement_timeout: String(o.statementTimeoutMs) } : o.settings,
+  });
+
+/** What both backends share: Kysely, and request transactions on a lazily-begun connection. */
+function transactions(dialect: Dialect) {
+  const kysely = new Kysely<DB>({ dialect });
+  const lazy = new LazyTransactions(kysely, dialect);
+  return {
+    kysely,
+    run: <T>(conn: LazyTransaction, o: TransactionOptions, fn: (trx: Tx) => Promise<T>) =>
+      wrap(() => lazy.run(conn, beginOf(o), o.statementTimeoutMs, fn)),
+  };
+}
+
+async function openPGlite(opts: OpenOptions): Promise<EmbeddedDatabase> {
   const release = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
-  let pglite: PGlite;
+  let engine: PGliteEngine;
   try {
-    pglite = await PGlite.create({
-      dataDir: opts.dataDir ? pgDataPath(opts.dataDir) : undefined,
-      loadDataDir: opts.loadDataDir,
-      extensions: PGLITE_EXTENSIONS,
-      parsers: typeParsers,
-    });
-    await pglite.exec(`SET TIME ZONE 'UTC'`);
+    engine = await PGliteEngine.start({ dataDir: opts.dataDir ? pgDataPath(opts.dataDir) : undefined, loadDataDir: opts.loadDataDir });
+    // PGlite sets its own file modes: owner-only again (data-dir.ts).
+    if (opts.dataDir) tightenTree(pgDataPath(opts.dataDir));
   } catch (e) {
     release();
     throw e;
   }
-  const kysely = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  const session: Session = {
-    query: <R>(text: string, params?: unknown[]) =>
-      wrap(async () => {
-        const r = await pglite.query<R>(text, params as unknown[] | undefined);
-        return { rows: r.rows, affectedRows: r.affectedRows } as QueryResult<R>;
-      }),
-    exec: (text: string) => wrap(async () => void (await pglite.exec(text))),
-  };
+  const { kysely, run } = transactions(new PGliteDialect(engine));
+  const query = <R>(text: string, params?: unknown[]) =>
+    wrap(async () => {
+      const r = (await engine.session().send({ kind: 'query', sql: text, params: toParams(params ?? []) }, true)) as WireResult;
+      return { rows: r.rows, affectedRows: r.affectedRows } as QueryResult<R>;
+    });
   let closed = false;
   return {
     backend: 'pglite',
     location: opts.dataDir ?? 'memory://',
     kysely,
-    query: session.query,
-    withSession: (fn) => fn(session),
-    pglite,
+    pglite: engine,
+    query,
+    transaction: (o, fn) => run(new PGliteConnection(engine), o, fn),
+    async withSession(fn) {
+      const s = engine.session();
+      const session: Session = {
+        query: <R>(text: string, params?: unknown[]) =>
+          wrap(async () => {
+            const r = (await s.send({ kind: 'query', sql: text, params: toParams(params ?? []) }, false)) as WireResult;
+            return { rows: r.rows, affectedRows: r.affectedRows } as QueryResult<R>;
+          }),
+        exec: (text: string) => wrap(async () => void (await s.send({ kind: 'exec', sql: text }, false))),
+      };
+      try {
+        return await fn(session);
+      } finally {
+        if (s.open) await s.send({ kind: 'release' }, true);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;
       try {
         await kysely.destroy();
-        if (!pglite.closed) await pglite.close();
+        await engine.close();
+        if (opts.dataDir) tightenTree(pgDataPath(opts.dataDir));
       } finally {
         release();
       }
     },
-  } as Database & { pglite: PGlite };
+  };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, logger: DbLogger): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    application_name: APPLICATION_NAME,
     types: { getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
     // Timestamps are rendered in UTC. A session SET rather than a startup option, because
     // connection poolers (Supabase's, Neon's) reject startup options.
@@ -106,40 +142,45 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await client.query(`SET TIME ZONE 'UTC'`);
     },
   });
-  // An idle client's error (server restart) must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
-  await wrap(async () => {
-    const c = await pool.connect();
-    c.release();
-  });
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  const sessionOf = (c: pg.PoolClient | pg.Pool): Session => ({
+  guardPool(pool, logger);
+  await wrap(async () => release(await checkOut(pool)));
+  const { kysely, run } = transactions(new PgDialect(pool));
+  const sessionOf = (c: pg.PoolClient): Session => ({
     query: <R>(text: string, params?: unknown[]) =>
       wrap(async () => {
-        const r = await c.query(text, params);
+        const r = await runOn(c, text, params);
         return { rows: r.rows as R[], affectedRows: r.rowCount ?? undefined };
       }),
-    exec: (text: string) => wrap(async () => void (await c.query(text))),
+    exec: (text: string) => wrap(async () => void (await runOn(c, text))),
   });
-  const any = sessionOf(pool);
+  const withClient = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await wrap(() => checkOut(pool));
+    try {
+      return await fn(client);
+    } finally {
+      release(client);
+    }
+  };
   let closed = false;
   return {
     backend: 'postgres',
     location: redactUrl(url),
     kysely,
-    query: any.query,
-    async withSession(fn) {
-      const client = await wrap(() => pool.connect());
+    query: (text, params) => withClient((c) => sessionOf(c).query(text, params)),
+    async transaction(o, fn) {
+      const conn = new PgConnection(await wrap(() => checkOut(pool)));
       try {
-        return await fn(sessionOf(client));
+        return await run(conn, o, fn);
       } finally {
-        client.release();
+        conn.release();
       }
     },
+    withSession: (fn) => withClient((c) => fn(sessionOf(c))),
     async close() {
       if (closed) return;
       closed = true;
-      await kysely.destroy(); // ends the pool
+      await kysely.destroy();
+      await pool.end();
     },
   };
 }

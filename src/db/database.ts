@@ -2,15 +2,17 @@
  * The one seam between TripSage and a PostgreSQL engine.
  *
  * Glossary
- * - backend: `pglite` (embedded, in-process, one connection, data in a directory) or `postgres`
- *   (a `pg` Pool on a connection URL: native PostgreSQL, Neon, Supabase).
+ * - backend: `pglite` (embedded: one connection, on a worker thread of this process, data in a
+ *   directory) or `postgres` (a `pg` Pool on a connection URL: native PostgreSQL, Neon, Supabase).
  * - session: one physical connection held for a while (migrations, advisory locks). On PGlite
- *   there is only one, so a session is the instance itself.
+ *   there is only one: sessions take turns, first come first served.
  * - caller: who a request runs as (`anon`, `authenticated` + claims, `service_role`); see
  *   `transaction.ts`.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from './schema.ts';
+
+export type Tx = Transaction<DB>;
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -27,6 +29,18 @@ export interface Session {
   exec(text: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+  readOnly?: boolean;
+  /** Transaction-local settings (set_config(name, value, true)), sent with BEGIN. */
+  settings?: Record<string, string>;
+  /**
+   * No statement of the transaction may run longer: PostgreSQL's statement_timeout (SQLSTATE
+   * 57014); on PGlite, which cannot interrupt a statement, the engine's watchdog (see
+   * pglite-engine.ts).
+   */
+  statementTimeoutMs?: number;
+}
+
 export interface Database {
   readonly backend: Backend;
   /** Where it lives, with any password removed: a data directory or a URL. */
@@ -34,6 +48,11 @@ export interface Database {
   readonly kysely: Kysely<DB>;
   /** A single statement on any connection (outside a request transaction). */
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /**
+   * One transaction: BEGIN, its settings and its first statement cost one round trip; COMMIT on
+   * success, ROLLBACK on error.
+   */
+  transaction<T>(opts: TransactionOptions, fn: (trx: Tx) => Promise<T>): Promise<T>;
   /** Holds one connection for the duration of `fn`. */
   withSession<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -43,6 +43,7 @@ export type DbErrorKind =
   | 'limit'
   | 'conflict_retry'
   | 'unavailable'
+  | 'timeout'
   | 'other';
 
 export class DbError extends Error {
@@ -90,6 +91,8 @@ function kindOf(code: string): DbErrorKind {
     case SQLSTATE.ADMIN_SHUTDOWN:
     case SQLSTATE.CANNOT_CONNECT_NOW:
       return 'unavailable';
+    case SQLSTATE.QUERY_CANCELED:
+      return 'timeout';
   }
   switch (code.slice(0, 2)) {
     case CLASS.DATA_EXCEPTION:

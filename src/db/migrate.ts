@@ -4,9 +4,13 @@
  * processes by an advisory lock.
  *
  * A file whose first line is `-- tripsage:requires-extension NAME` needs that extension. If the
- * server cannot provide it, migrate stops with instructions, unless the operator turned the
- * feature off (TRIPSAGE_MEMORY=off for `vector`): then the file is recorded as `skipped`, and a
- * later migrate with the feature on applies it.
+ * server cannot provide it (not installed, or only a superuser may create it), migrate stops with
+ * instructions, unless the operator turned the feature off (TRIPSAGE_MEMORY=off for `vector`):
+ * then the file is recorded as `skipped`, and a later migrate with the feature on applies it.
+ *
+ * An applied file never changes — except by a compatible fix that names the checksum it replaces
+ * in a header line `-- tripsage:supersedes-checksum HEX` (the fix must leave a database that ran
+ * the old version as it is): a record with that checksum is not drift, and migrate re-records it.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
 const LOCK_KEY = '4733917213390117459';
 const FILE_NAME = /^(\d{6})_[a-z0-9_]+\.sql$/;
 const REQUIRES = /^--\s*tripsage:requires-extension\s+([a-z0-9_-]+)\s*$/m;
+const SUPERSEDES = /^--\s*tripsage:supersedes-checksum\s+([0-9a-f]{64})\s*$/gm;
 
 /** Which optional extension a feature switch controls. */
 const FEATURE_OF_EXTENSION: Record<string, { env: string; feature: string }> = {
@@ -31,6 +36,8 @@ export interface MigrationFile {
   checksum: string;
   sql: string;
   requiresExtension?: string;
+  /** Checksums of earlier versions this file replaces compatibly (not drift). */
+  supersedes: string[];
 }
 
 export interface MigrationRecord {
@@ -53,6 +60,8 @@ export interface MigrationStatus {
   skipped: MigrationRecord[];
   pending: MigrationFile[];
   drift: Array<{ version: string; name: string; recorded: string; current: string }>;
+  /** Applied under a checksum the file now supersedes: re-recorded by the next migrate. */
+  superseded: Array<{ version: string; name: string; current: string }>;
   /** Recorded in the database but no longer on disk (a newer release's, or deleted). */
   unknown: MigrationRecord[];
 }
@@ -87,6 +96,7 @@ export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
         checksum: checksumOf(sql),
         sql,
         requiresExtension: REQUIRES.exec(sql.split('\n', 1)[0] ?? '')?.[1],
+        supersedes: [...sql.matchAll(SUPERSEDES)].map((x) => x[1]!),
       };
     });
 }
@@ -129,12 +139,14 @@ function statusOf(files: MigrationFile[], records: MigrationRecord[]): Migration
   const byVersion = new Map(records.map((r) => [r.version, r]));
   const onDisk = new Set(files.map((f) => f.version));
   const drift: MigrationStatus['drift'] = [];
+  const superseded: MigrationStatus['superseded'] = [];
   const pending: MigrationFile[] = [];
   for (const f of files) {
     const r = byVersion.get(f.version);
     if (!r) pending.push(f);
     else if (r.status === 'applied' && r.checksum !== f.checksum) {
-      drift.push({ version: f.version, name: f.name, recorded: r.checksum, current: f.checksum });
+      if (f.supersedes.includes(r.checksum)) superseded.push({ version: f.version, name: f.name, current: f.checksum });
+      else drift.push({ version: f.version, name: f.name, recorded: r.checksum, current: f.checksum });
     }
   }
   return {
@@ -142,6 +154,7 @@ function statusOf(files: MigrationFile[], records: MigrationRecord[]): Migration
     skipped: records.filter((r) => r.status === 'skipped'),
     pending,
     drift,
+    superseded,
     unknown: records.filter((r) => !onDisk.has(r.version)),
   };
 }
@@ -165,9 +178,35 @@ function driftMessage(drift: MigrationStatus['drift']): string {
   );
 }
 
-async function extensionAvailable(s: Session, ext: string): Promise<boolean> {
-  const r = await s.query(`SELECT 1 FROM pg_available_extensions WHERE name = $1`, [ext]);
-  return r.rows.length > 0;
+interface ExtensionState {
+  available: boolean;
+  installed: boolean;
+  /** This role may CREATE EXTENSION it: a superuser, or a trusted extension (PostgreSQL 13+). */
+  creatable: boolean;
+}
+
+async function extensionState(s: Session, ext: string): Promise<ExtensionState> {
+  const r = await s.query<ExtensionState>(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = $1) AS available,
+            EXISTS (SELECT 1 FROM pg_extension WHERE extname = $1) AS installed,
+            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+              OR coalesce((SELECT bool_or(trusted) FROM pg_available_extension_versions WHERE name = $1), false) AS creatable`,
+    [ext],
+  );
+  return r.rows[0]!;
+}
+
+/** What a superuser runs once so that this (non-superuser) owner can migrate a file needing `ext`. */
+async function superuserMustCreate(s: Session, ext: string, file: string): Promise<string> {
+  const r = await s.query<{ db: string; me: string }>(`SELECT current_database() AS db, current_user AS me`);
+  const { db, me } = r.rows[0]!;
+  const f = FEATURE_OF_EXTENSION[ext];
+  return (
+    `${file} needs the PostgreSQL extension "${ext}", and only a superuser may create it (${me} is not one). ` +
+    `Run once, as a superuser, in database ${db}: CREATE SCHEMA IF NOT EXISTS extensions AUTHORIZATION ${me}; ` +
+    `CREATE EXTENSION IF NOT EXISTS ${ext} WITH SCHEMA extensions; then run migrate again` +
+    (f ? `, or run without the ${f.feature} feature (${f.env}=off).` : '.')
+  );
 }
 
 function missingExtensionMessage(ext: string, file: string): string {
@@ -197,6 +236,10 @@ export async function migrate(db: Database, opts: MigrateOptions = {}): Promise<
     await s.exec(BOOKKEEPING);
     const status = statusOf(files, await readRecords(s));
     if (status.drift.length) throw new MigrationError(driftMessage(status.drift));
+    for (const x of status.superseded) {
+      await s.query(`UPDATE tripsage.schema_migrations SET checksum = $1, name = $2 WHERE version = $3`, [x.current, x.name, x.version]);
+      log(`re-recorded ${x.name} (a compatible fix of the applied version)`);
+    }
 
     const skippedNowWanted = status.skipped
       .map((r) => files.find((f) => f.version === r.version))
@@ -206,9 +249,10 @@ export async function migrate(db: Database, opts: MigrateOptions = {}): Promise<
     // Refuse before applying anything, so a server without pgvector is never left half-migrated.
     for (const f of todo) {
       const ext = f.requiresExtension;
-      if (ext && featureOn(ext, opts.features) && !(await extensionAvailable(s, ext))) {
-        throw new MigrationError(missingExtensionMessage(ext, f.name));
-      }
+      if (!ext || !featureOn(ext, opts.features)) continue;
+      const state = await extensionState(s, ext);
+      if (!state.available) throw new MigrationError(missingExtensionMessage(ext, f.name));
+      if (!state.installed && !state.creatable) throw new MigrationError(await superuserMustCreate(s, ext, f.name));
     }
 
     const result: MigrateResult = { applied: [], skipped: [] };

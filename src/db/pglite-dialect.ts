@@ -1,15 +1,22 @@
 /**
- * Kysely over PGlite. Kysely 0.29 ships a PGlite dialect but requires Node 22; 0.28 (the last
- * major on Node 20) does not, so this is ours: PostgreSQL's adapter, compiler and introspector,
- * and a driver whose transactions are PGlite's exclusive `transaction()`, so concurrent requests
- * on the one embedded connection queue instead of interleaving.
+ * Kysely over the embedded database in its worker (pglite-engine.ts). Kysely 0.29 ships a PGlite
+ * dialect but requires Node 22; 0.28 (the last major on Node 20) does not, so this is ours:
+ * PostgreSQL's adapter, compiler and introspector, and a driver whose connections are engine
+ * sessions.
+ *
+ * - In a transaction, BEGIN (+ the caller's settings) is not sent on its own: it rides in front of
+ *   the first statement, in the same engine call (`LazyTransaction`).
+ * - Outside a transaction, each query is a session of its own (autocommit); hold a connection
+ *   with Database.withSession instead of Kysely's `connection()`.
+ * - Parameters are converted exactly as `pg` converts them (arrays to PostgreSQL arrays, objects
+ *   to JSON, …), so both backends read the same values from the same code.
  */
-import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import { createRequire } from 'node:module';
 import {
-  CompiledQuery,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
+  type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -17,23 +24,32 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { beginStatement } from './begin.ts';
+import { kyselySettings, type LazyTransaction } from './lazy-transaction.ts';
+import type { EngineSession, PGliteEngine } from './pglite-engine.ts';
+import type { Param } from './pglite-messages.ts';
+import type { WireResult } from './pglite-wire.ts';
+
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(v: unknown): Param };
+
+export const toParams = (values: readonly unknown[]): Param[] => values.map((v) => prepareValue(v));
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly engine: PGliteEngine) {}
   createAdapter = () => new PostgresAdapter();
-  createDriver = (): Driver => new PGliteDriver(this.pglite);
+  createDriver = (): Driver => new PGliteDriver(this.engine);
   createQueryCompiler = () => new PostgresQueryCompiler();
   createIntrospector = (db: Kysely<unknown>) => new PostgresIntrospector(db);
 }
 
 class PGliteDriver implements Driver {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly engine: PGliteEngine) {}
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new PGliteConnection(this.pglite);
+    return new PGliteConnection(this.engine);
   }
-  beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return (c as PGliteConnection).begin(settings);
+  async beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    (c as PGliteConnection).begin(beginStatement(kyselySettings(settings)));
   }
   commitTransaction(c: DatabaseConnection): Promise<void> {
     return (c as PGliteConnection).end(true);
@@ -42,55 +58,47 @@ class PGliteDriver implements Driver {
     return (c as PGliteConnection).end(false);
   }
   async releaseConnection(): Promise<void> {}
-  // The owner (src/db/connect.ts) closes PGlite: Kysely may never have used it.
+  // The owner (src/db/connect.ts) closes the engine: Kysely may never have used it.
   async destroy(): Promise<void> {}
 }
 
-class PGliteConnection implements DatabaseConnection {
-  private tx: PGliteTransaction | undefined;
-  private finish: ((commit: boolean) => void) | undefined;
-  private done: Promise<unknown> | undefined;
+const toKysely = <R>(r: WireResult): QueryResult<R> => ({
+  rows: r.rows as R[],
+  numAffectedRows: r.affectedRows !== undefined ? BigInt(r.affectedRows) : undefined,
+});
 
-  constructor(private readonly pglite: PGlite) {}
+export class PGliteConnection implements LazyTransaction {
+  private tx: EngineSession | undefined;
+  private pending: string | undefined;
+  private timeoutMs: number | undefined;
+
+  constructor(private readonly engine: PGliteEngine) {}
+
+  begin(statement: string, timeoutMs?: number): void {
+    this.tx = this.engine.session();
+    this.pending = statement;
+    this.timeoutMs = timeoutMs;
+  }
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-    const r = await (this.tx ?? this.pglite).query<R>(q.sql, q.parameters as unknown[], { rowMode: 'object' });
-    return { rows: r.rows ?? [], numAffectedRows: r.affectedRows != null ? BigInt(r.affectedRows) : undefined };
+    const params = toParams(q.parameters);
+    if (!this.tx) return toKysely(await this.engine.session().send({ kind: 'query', sql: q.sql, params }, true) as WireResult);
+    const pre = this.pending;
+    this.pending = undefined;
+    return toKysely(await this.tx.send({ kind: 'query', sql: q.sql, params, pre }, false, this.timeoutMs) as WireResult);
+  }
+
+  async end(commit: boolean): Promise<void> {
+    const tx = this.tx;
+    this.tx = this.pending = undefined;
+    if (!tx?.open) return;
+    const ending = tx.send({ kind: 'end', commit }, true, this.timeoutMs);
+    // A failed ROLLBACK must not hide the error that caused it (the session ends either way).
+    await (commit ? ending : ending.catch(() => {}));
   }
 
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('PGlite does not stream query results');
-  }
-
-  /** Opens PGlite's exclusive transaction and holds it open until `end`. */
-  async begin(settings: TransactionSettings): Promise<void> {
-    let opened!: () => void;
-    let failed!: (e: unknown) => void;
-    const ready = new Promise<void>((ok, fail) => ((opened = ok), (failed = fail)));
-    const outcome = new Promise<boolean>((resolve) => (this.finish = resolve));
-    this.done = this.pglite.transaction(async (tx) => {
-      this.tx = tx;
-      const modes = [
-        settings.isolationLevel ? `ISOLATION LEVEL ${settings.isolationLevel.toUpperCase()}` : '',
-        settings.accessMode ? settings.accessMode.toUpperCase() : '',
-      ].filter(Boolean);
-      if (modes.length) await tx.query(`SET TRANSACTION ${modes.join(', ')}`);
-      opened();
-      if (!(await outcome)) await tx.rollback();
-    });
-    this.done.catch(failed);
-    await ready;
-  }
-
-  async end(commit: boolean): Promise<void> {
-    this.finish?.(commit);
-    try {
-      await this.done;
-    } catch (e) {
-      if (commit) throw e;
-    } finally {
-      this.tx = this.finish = this.done = undefined;
-    }
+    throw new Error('the embedded database does not stream query results');
   }
 }

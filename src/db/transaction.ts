@@ -1,13 +1,13 @@
 /**
  * Every request is one transaction that becomes its caller, exactly as PostgREST does it:
- * BEGIN [READ ONLY] → set_config('role', …, true) and set_config('request.jwt.claims', …, true) in
- * one statement → the work → COMMIT. `auth.uid()` and the RLS policies then decide what the
- * caller sees; TypeScript never filters by user in their place.
+ * BEGIN [READ ONLY]; SELECT set_config('role', …, true), set_config('request.jwt.claims', …, true)
+ * (+ the statement timeout) — one simple-query message, sent with the first statement — → the
+ * work → COMMIT. `auth.uid()` and the RLS policies then decide what the caller sees; TypeScript
+ * never filters by user in their place.
  */
-import { sql, type Transaction } from 'kysely';
-import type { Database } from './database.ts';
+import { sql } from 'kysely';
+import type { Database, Tx } from './database.ts';
 import { translateDbError } from './errors.ts';
-import type { DB } from './schema.ts';
 
 export type DbRole = 'anon' | 'authenticated' | 'service_role';
 
@@ -17,7 +17,10 @@ export interface Caller {
   claims: Record<string, unknown>;
 }
 
-export type Tx = Transaction<DB>;
+export type { Tx };
+
+/** Runs work in one transaction (a request's, as some caller): what services receive from adapters. */
+export type RunTx = <T>(fn: (trx: Tx) => Promise<T>) => Promise<T>;
 
 export const ANON: Caller = { role: 'anon', claims: { role: 'anon' } };
 export const SERVICE: Caller = { role: 'service_role', claims: { role: 'service_role' } };
@@ -30,34 +33,21 @@ export async function becomeCaller(trx: Tx, caller: Caller): Promise<void> {
   await sql`SELECT set_config('role', ${caller.role}, true), set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true)`.execute(trx);
 }
 
-export async function asCaller<T>(
-  db: Database,
-  caller: Caller,
-  fn: (trx: Tx) => Promise<T>,
-  opts: { readOnly?: boolean } = {},
-): Promise<T> {
-  try {
-    let builder = db.kysely.transaction();
-    if (opts.readOnly) builder = builder.setAccessMode('read only');
-    return await builder.execute(async (trx) => {
-      await becomeCaller(trx, caller);
-      return fn(trx);
-    });
-  } catch (e) {
-    throw translateDbError(e);
-  }
+/** The transaction-local settings that make a transaction its caller. */
+export function callerSettings(caller: Caller): Record<string, string> {
+  return { role: caller.role, 'request.jwt.claims': JSON.stringify(caller.claims) };
 }
 
-/**
- * Runs `fn` as service_role inside the caller's transaction, then becomes the caller again. For
- * trusted server code that must touch what the caller's role cannot (an API key's ciphertext),
- * after RLS has shown the row is the caller's.
- */
-export async function asServiceWithin<T>(trx: Tx, caller: Caller, fn: () => Promise<T>): Promise<T> {
-  await becomeCaller(trx, SERVICE);
+export interface CallerOptions {
+  readOnly?: boolean;
+  /** Requests set it (TRIPSAGE_STATEMENT_TIMEOUT_MS); CLI commands and jobs run without. */
+  statementTimeoutMs?: number;
+}
+
+export async function asCaller<T>(db: Database, caller: Caller, fn: (trx: Tx) => Promise<T>, opts: CallerOptions = {}): Promise<T> {
   try {
-    return await fn();
-  } finally {
-    await becomeCaller(trx, caller);
+    return await db.transaction({ ...opts, settings: callerSettings(caller) }, fn);
+  } catch (e) {
+    throw translateDbError(e);
   }
 }

@@ -8,8 +8,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   serializerCompiler,
@@ -29,6 +28,7 @@ import { trackRouteMethods } from './methods.ts';
 import { openapiTransforms } from './openapi.ts';
 import { MAX_PATH_PARAM } from './schemas.ts';
 import { registerWebApp } from './static.ts';
+import { registerLoadShedding } from './shedding.ts';
 import { bearerChallenge, fromDbError, fromDomainError, HttpError, type ErrorBody } from './errors.ts';
 import type { AppDeps } from './deps.ts';
 import './context.ts';
@@ -47,14 +47,17 @@ const MAX_PARAM_BYTES = MAX_PATH_PARAM * 12;
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db, tokens } = deps;
+  const given = deps.logger;
+  const isInstance = (l: typeof given): l is FastifyBaseLogger => typeof (l as FastifyBaseLogger | undefined)?.child === 'function';
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(isInstance(given) ? { loggerInstance: given } : { logger: given ?? false }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // Requests during shutdown get our own 503 (src/http/shedding.ts).
+    return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_BYTES },
     // A malformed URL or an over-long path parameter: our error shape, not Fastify's.
     frameworkErrors: (error, req, reply) => sendError(req, reply, frameworkError(error)),
@@ -67,7 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('db', db);
-  app.decorate('txGate', { pending: 0, limit: config.maxPendingTransactions });
+  app.decorate('txGate', { pending: 0, limit: config.maxPendingTransactions, statementTimeoutMs: config.statementTimeoutMs });
   app.decorateRequest('caller', null as never);
   app.decorateRequest('hasToken', false);
 
@@ -76,19 +79,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const origins = config.corsOrigins.split(',').map((o) => o.trim()).filter(Boolean);
   await app.register(cors, {
     origin: origins.includes('*') ? true : origins.length ? origins : false,
-    exposedHeaders: ['content-range', 'x-request-id', 'x-total-count', 'link', 'x-supabase-api-version', 'x-sb-error-code'],
-    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info', 'x-supabase-api-version'],
+    // supabase-js: auth-js reads x-total-count/link and the API version; postgrest-js sends range,
+    // accept-profile and content-profile, and reads content-range.
+    exposedHeaders: ['content-range', 'x-request-id', 'x-total-count', 'link', 'x-supabase-api-version', 'x-sb-error-code', 'content-profile', 'preference-applied', 'location'],
+    allowedHeaders: ['authorization', 'content-type', 'prefer', 'x-request-id', 'apikey', 'x-client-info', 'x-supabase-api-version', 'range', 'range-unit', 'accept-profile', 'content-profile', 'accept'],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   });
-  if (config.maxEventLoopDelayMs > 0) {
-    await app.register(underPressure, {
-      maxEventLoopDelay: config.maxEventLoopDelayMs,
-      exposeStatusRoute: false,
-      pressureHandler: (_req, _reply, type, value) => {
-        throw new HttpError(503, 'overloaded', `the server is overloaded (${type}: ${Math.round(Number(value))})`, null, 'retry after the delay in Retry-After', { 'retry-after': '2' });
-      },
-    });
-  }
+  await registerLoadShedding(app, config);
   // Counters in the database: the limit holds across instances (src/auth/rate-limit.store.ts).
   await app.register(rateLimit, { global: false, store: databaseRateLimitStore(db), errorResponseBuilder: (_req, ctx) => rateLimited(ctx.after) });
   acceptEmptyJsonBodies(app);
@@ -122,9 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   app.addHook('preValidation', async (req) => {
-    // A repeated query parameter arrives as an array, which no route's schema takes.
+    // A repeated query parameter arrives as an array, which no route's schema takes (except a
+    // route that reads its query string itself: /rest/v1, where `id=gte.1&id=lte.9` is two filters).
     const repeated = Object.entries((req.query ?? {}) as Record<string, unknown>).find(([, v]) => Array.isArray(v));
-    if (repeated) {
+    if (repeated && !(req.routeOptions.config as { repeatedQuery?: boolean }).repeatedQuery) {
       throw new HttpError(400, 'invalid_request', `the query parameter "${repeated[0]}" is given ${(repeated[1] as unknown[]).length} times`, { parameter: repeated[0] }, 'send each query parameter once');
     }
     // PostgreSQL cannot store NUL in text or jsonb: refuse it up front with a clear message.
@@ -134,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.setErrorHandler((error, req, reply) => {
     const e = toHttpError(error, req.hasToken);
-    if (e.status >= 500) req.log.error({ err: error }, 'request failed');
+    if (e.status >= 500) logFailure(req, e, error);
     return sendError(req, reply, e);
   });
   // The web app at `/` (when built); its fallback answers the app's own paths with index.html.
@@ -152,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/ready', { schema: { hide: true } }, async (req, reply) => {
     try {
       await db.query('SELECT 1');
       const s = await migrationStatus(db);
@@ -164,7 +162,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         drift: s.drift.map((d) => d.name),
       });
     } catch (e) {
-      return reply.status(503).send({ status: 'not_ready', database: db.backend, error: (e as Error).message });
+      // The reason goes to the log only: a driver's message names the database host and port.
+      req.log.warn({ err: { message: (e as Error).message, code: (e as { code?: string }).code } }, 'not ready: the database does not answer');
+      return reply.status(503).send({ status: 'not_ready', database: db.backend, reason: 'the database does not answer (see the server log)' });
     }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -185,7 +185,18 @@ function frameworkError(error: { code?: string; message: string }): HttpError {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return new HttpError(414, 'uri_too_long', `a path parameter is longer than ${MAX_PARAM_BYTES} bytes`, null, `path parameters have at most ${MAX_PATH_PARAM} characters`);
   }
-  return new HttpError(400, 'invalid_url', error.message, null, 'percent-encode the path');
+  if (error.code === 'FST_ERR_BAD_URL') return new HttpError(400, 'invalid_url', error.message, null, 'percent-encode the path');
+  return toHttpError(error, false);
+}
+
+/**
+ * A 500 is a fault: logged at error with its stack. Other 5xx are expected answers (overloaded,
+ * shutting down, a feature switched off, the database unreachable or too slow, an upstream
+ * provider failing): one warn line with the code, no stack.
+ */
+function logFailure(req: FastifyRequest, e: HttpError, error: unknown): void {
+  if (e.status === 500) req.log.error({ err: error }, 'request failed');
+  else req.log.warn({ status: e.status, code: e.code, reason: (error as Error)?.message ?? e.message }, 'request refused');
 }
 
 function rateLimited(afterText: string): HttpError {

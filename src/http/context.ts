@@ -19,16 +19,18 @@ declare module 'fastify' {
   }
 }
 
-/** Bounds the requests queued on the database, so overload sheds load instead of queueing forever. */
+/**
+ * A request's access to the database: the number of requests waiting for or holding a
+ * transaction is bounded (beyond it, 503 instead of an unbounded queue), and so is each statement.
+ */
 export interface TxGate {
   pending: number;
   readonly limit: number;
+  /** 0: no limit. */
+  readonly statementTimeoutMs: number;
 }
 
 const READ_ONLY = new Set(['GET', 'HEAD']);
-
-/** A function that runs work in a request's one transaction (what services receive). */
-export type RunTx = <T>(fn: (trx: Tx) => Promise<T>) => Promise<T>;
 
 /**
  * Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD). `opts.caller`
@@ -42,7 +44,7 @@ export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, 
   }
   gate.pending++;
   try {
-    return await asCaller(req.server.db, opts.caller ?? req.caller, fn, { readOnly: opts.readOnly ?? READ_ONLY.has(req.method) });
+    return await asCaller(req.server.db, opts.caller ?? req.caller, fn, { readOnly: opts.readOnly ?? READ_ONLY.has(req.method), statementTimeoutMs: gate.statementTimeoutMs || undefined });
   } finally {
     gate.pending--;
   }

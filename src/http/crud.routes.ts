@@ -3,10 +3,10 @@
  * definition. Rules beyond "what RLS allows and the constraints accept" go in the definition's
  * hooks, which belong to the feature's service.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AnyTableRepo, ColumnOf, Filter, FilterOp, Row, TableName, TableRepo } from '../db/crud.repo.ts';
-import type { Tx } from '../db/transaction.ts';
+import type { Caller, Tx } from '../db/transaction.ts';
 import { inTx, userIdOf } from './context.ts';
 import { notFound, nothingToUpdate } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from './list.ts';
@@ -48,12 +48,16 @@ export interface ResourceDef<T extends TableName, C extends ColumnOf<T>> {
   list: ListQueryOptions<ColumnOf<T>>;
   /** Leave out routes a resource does not have (e.g. search history has no PATCH), or serves itself. */
   without?: ReadonlyArray<'list' | 'get' | 'patch' | 'delete'>;
+  /**
+   * The feature's rules, run in the request's transaction. They get the caller (role and verified
+   * claims), never the HTTP request: the same rules serve every adapter.
+   */
   hooks?: {
-    /** Validates or completes a row before insert (runs in the request's transaction). */
-    beforeCreate?(trx: Tx, values: Row, req: FastifyRequest): Promise<void>;
-    beforePatch?(trx: Tx, key: Filter[], values: Row, req: FastifyRequest): Promise<void>;
-    beforeDelete?(trx: Tx, key: Filter[], req: FastifyRequest): Promise<void>;
-    afterWrite?(trx: Tx, row: Row, req: FastifyRequest): Promise<void>;
+    /** Validates or completes a row before insert. */
+    beforeCreate?(trx: Tx, values: Row, caller: Caller): Promise<void>;
+    beforePatch?(trx: Tx, key: Filter[], values: Row, caller: Caller): Promise<void>;
+    beforeDelete?(trx: Tx, key: Filter[], caller: Caller): Promise<void>;
+    afterWrite?(trx: Tx, row: Row, caller: Caller): Promise<void>;
   };
 }
 
@@ -120,9 +124,9 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
     if (def.ownerColumn) values[def.ownerColumn] = userIdOf(req);
     const row = await inTx(req, async (trx) => {
       await requireWritableParent(trx, p);
-      await def.hooks?.beforeCreate?.(trx, values, req);
+      await def.hooks?.beforeCreate?.(trx, values, req.caller);
       const created = await def.repo.insert(trx, values);
-      await def.hooks?.afterWrite?.(trx, created, req);
+      await def.hooks?.afterWrite?.(trx, created, req.caller);
       return created;
     });
     return reply.status(201).send(row);
@@ -148,9 +152,9 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
       const key = keyOf(p);
       const row = await inTx(req, async (trx) => {
         if (parent?.requireWritable) await parent.requireWritable(trx, p[parent.param]);
-        await def.hooks?.beforePatch?.(trx, key, values, req);
+        await def.hooks?.beforePatch?.(trx, key, values, req.caller);
         const updated = await def.repo.update(trx, key, values);
-        if (updated) await def.hooks?.afterWrite?.(trx, updated, req);
+        if (updated) await def.hooks?.afterWrite?.(trx, updated, req.caller);
         return updated;
       });
       if (!row) throw notFound(def.noun);
@@ -166,7 +170,7 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
     const key = keyOf(p);
     const gone = await inTx(req, async (trx) => {
       if (parent?.requireWritable) await parent.requireWritable(trx, p[parent.param]);
-      await def.hooks?.beforeDelete?.(trx, key, req);
+      await def.hooks?.beforeDelete?.(trx, key, req.caller);
       return def.repo.remove(trx, key);
     });
     if (!gone) throw notFound(def.noun);

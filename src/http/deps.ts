@@ -2,7 +2,7 @@
  * What the app and every feature's routes are built from. Its own file, so feature routes need not
  * import the app that imports them.
  */
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -11,8 +11,8 @@ export interface AppDeps {
   config: Config;
   db: Database;
   tokens: TokenService;
-  /** pino options, or false for none (tests). */
-  logger?: FastifyServerOptions['logger'];
+  /** The process's pino logger, pino options, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** The built web app served at `/` (default dist/web; none when it has not been built). */
   webDir?: string;
 }

@@ -79,6 +79,9 @@ export function fromDbError(e: DbError, authenticated: boolean): HttpError {
         : new HttpError(401, e.sqlstate, 'sign in first: ' + e.message, null, 'send an access token', { 'www-authenticate': 'Bearer' });
     case 'undefined_object':
       return new HttpError(404, e.sqlstate, e.message, null, null);
+    case 'timeout':
+      // Retrying the same request would time out again: no Retry-After.
+      return new HttpError(503, 'statement_timeout', 'the request ran longer than the server allows and was stopped', null, 'ask for less (filters, a smaller page); the limit is TRIPSAGE_STATEMENT_TIMEOUT_MS');
     case 'conflict_retry':
     case 'unavailable':
       return new HttpError(503, e.sqlstate, 'the database is unavailable or busy; try again', null, null, { 'retry-after': '1' });

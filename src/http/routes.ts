@@ -11,6 +11,7 @@ import { registerSearchHistoryRoutes } from '../insights/search-history.routes.t
 import { registerPriceRoutes } from '../insights/prices.routes.ts';
 import { registerSearchInsightsRoutes } from '../insights/insights.routes.ts';
 import { registerAdminRoutes } from '../ops/admin.routes.ts';
+import { registerRestRoutes } from '../rest/routes.ts';
 import { registerTripRoutes } from '../trips/trips.routes.ts';
 import type { AppDeps } from './deps.ts';
 
@@ -25,4 +26,5 @@ export async function registerApiRoutes(app: FastifyInstance, deps: AppDeps): Pr
   registerMemoryRoutes(app, deps);
   registerPriceRoutes(app);
   registerAdminRoutes(app);
+  await registerRestRoutes(app, deps);
 }

@@ -1,7 +1,9 @@
 /**
  * The server's life: open the database, migrate, listen, and shut down gracefully (stop
  * accepting, finish in-flight requests, close the database so the embedded lock is released).
+ * Everything it has to say goes through the process's one pino logger.
  */
+import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createTokenService } from '../auth/tokens.ts';
 import { openDatabase } from '../db/connect.ts';
@@ -23,39 +25,41 @@ export interface RunningServer {
 
 export interface StartOptions {
   migrate?: boolean;
-  log?: (line: string) => void;
+  /** The process's logger (Fastify's, the migrations', the jobs', the pool's); none by default. */
+  logger?: Logger;
 }
 
-async function migrateAtStart(config: Config, db: Database, log: (l: string) => void): Promise<void> {
+/** The one logger of a server process. */
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel });
+}
+
+/** Start-up migration, over the schema owner's connection when the server connects as `authenticator`. */
+export async function migrateAtStart(config: Config, db: Database | undefined, logger: Logger): Promise<void> {
   const features = { memory: config.memory };
-  if (config.migrationDatabaseUrl) {
-    // The serving role (authenticator) cannot own schemas: migrate over the owner's connection.
-    const owner = await openDatabase({ databaseUrl: config.migrationDatabaseUrl, poolSize: 1 });
-    try {
-      await migrate(owner, { features, log });
-    } finally {
-      await owner.close();
-    }
-  } else {
-    await migrate(db, { features, log });
+  const log = (line: string) => logger.info({ phase: 'migrate' }, line);
+  const url = config.migrationDatabaseUrl ?? (db ? undefined : config.databaseUrl);
+  if (!url) return void (await migrate(db!, { features, log }));
+  const owner = await openDatabase({ databaseUrl: url, poolSize: 1, logger });
+  try {
+    await migrate(owner, { features, log });
+  } finally {
+    await owner.close();
   }
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const log = opts.log ?? (() => {});
+  const logger = opts.logger ?? pino({ level: 'silent' });
   const tokens = createTokenService(config);
   loadKeyRing(config); // fail at start-up, not at the first key request
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   try {
-    if (opts.migrate !== false) await migrateAtStart(config, db, (l) => log(`  ${l}`));
-    const app = await buildApp({
-      config,
-      db,
-      tokens,
-      logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
-    });
+    if (opts.migrate !== false) await migrateAtStart(config, db, logger);
+    const app = await buildApp({ config, db, tokens, logger: opts.logger ?? false });
     const address = await app.listen({ host: config.host, port: config.port });
-    const jobs = config.jobs ? await startJobScheduler(db, { log, firstCheckAfterMs: config.jobsFirstCheckMs }) : undefined;
+    const jobs = config.jobs
+      ? await startJobScheduler(db, { log: (line) => logger.info({ phase: 'jobs' }, line), firstCheckAfterMs: config.jobsFirstCheckMs })
+      : undefined;
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -64,9 +68,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       webApp: webAppBuilt(),
       close: () =>
         (closing ??= (async () => {
+          logger.info('shutting down: finishing in-flight requests, then closing the database');
           await app.close();
           await jobs?.stop();
           await db.close();
+          logger.info('stopped');
         })()),
     };
   } catch (e) {

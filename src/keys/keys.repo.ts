@@ -1,8 +1,9 @@
 /**
  * SQL of the key vault. The user's role never selects encrypted_value (it has no privilege to);
- * only `readCiphertext`, run as service_role, does.
+ * `readCiphertext` gets the caller's own through tripsage_keys.key_ciphertext (migration 000035).
  */
-import { tableRepo, type Row } from '../db/crud.repo.ts';
+import { sql } from 'kysely';
+import { tableRepo } from '../db/crud.repo.ts';
 import type { Tx } from '../db/transaction.ts';
 
 export const SAFE_COLUMNS = [
@@ -12,10 +13,15 @@ export const SAFE_COLUMNS = [
 
 export const keysRepo = tableRepo('api_keys', SAFE_COLUMNS);
 
-export async function readCiphertext(trx: Tx, id: number): Promise<(Row & { encrypted_value: string }) | undefined> {
-  return trx
-    .selectFrom('api_keys')
-    .select(['id', 'user_id', 'service_name', 'key_name', 'encrypted_value'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+export interface Ciphertext {
+  id: number;
+  user_id: string;
+  service_name: string;
+  key_name: string;
+  encrypted_value: string;
+}
+
+/** One of the caller's keys with its ciphertext (undefined when it is not theirs). */
+export async function readCiphertext(trx: Tx, id: number): Promise<Ciphertext | undefined> {
+  return (await sql<Ciphertext>`SELECT * FROM tripsage_keys.key_ciphertext(${id})`.execute(trx)).rows[0];
 }

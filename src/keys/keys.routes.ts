@@ -61,7 +61,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.patch(`${base}/:id`, { schema: { tags, security, summary: 'Rename, (de)activate, re-key or change the expiry of an API key', params, body: keyPatch, response: { 200: keyRow } } }, async (req) =>
-    inTx(req, (trx) => updateKey(trx, keyRing(), req.caller, (req.params as { id: number }).id, req.body as z.infer<typeof keyPatch>)),
+    inTx(req, (trx) => updateKey(trx, keyRing(), (req.params as { id: number }).id, req.body as z.infer<typeof keyPatch>)),
   );
 
   app.delete(`${base}/:id`, { schema: { tags, security, summary: 'Delete an API key', params, response: { 204: noContent } } }, async (req, reply) => {

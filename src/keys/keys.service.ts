@@ -3,7 +3,7 @@
  * through the API; renaming a key re-binds its ciphertext to the new name.
  */
 import { byId, type Row, type RowPatch } from '../db/crud.repo.ts';
-import { asServiceWithin, type Caller, type Tx } from '../db/transaction.ts';
+import type { Tx } from '../db/transaction.ts';
 import { notFound } from '../domain/errors.ts';
 import { decryptSecret, encryptSecret, maskHint, type KeyBinding, type KeyRing } from './crypto.ts';
 import { keysRepo, readCiphertext } from './keys.repo.ts';
@@ -37,7 +37,7 @@ export interface KeyPatch {
   expires_at?: string | null;
 }
 
-export async function updateKey(trx: Tx, ring: KeyRing, caller: Caller, id: number, patch: KeyPatch): Promise<Row> {
+export async function updateKey(trx: Tx, ring: KeyRing, id: number, patch: KeyPatch): Promise<Row> {
   const key = byId(id);
   const current = await keysRepo.get(trx, key); // as the caller: RLS decides whether it exists
   if (!current) throw notFound('API key');
@@ -51,12 +51,12 @@ export async function updateKey(trx: Tx, ring: KeyRing, caller: Caller, id: numb
   if (patch.expires_at !== undefined) values.expires_at = patch.expires_at;
   const rebind = next.service_name !== current.service_name || next.key_name !== current.key_name;
   if (patch.value !== undefined || rebind) {
-    const plaintext =
-      patch.value ??
-      (await asServiceWithin(trx, caller, async () => {
-        const row = (await readCiphertext(trx, id))!;
-        return decryptSecret(ring, row.encrypted_value, row as unknown as KeyBinding);
-      }));
+    let plaintext = patch.value;
+    if (plaintext === undefined) {
+      const old = await readCiphertext(trx, id); // the caller's own key only (migration 000035)
+      if (!old) throw notFound('API key');
+      plaintext = decryptSecret(ring, old.encrypted_value, old);
+    }
     Object.assign(values, {
       service_name: next.service_name,
       key_name: next.key_name,

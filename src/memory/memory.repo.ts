@@ -28,15 +28,16 @@ export interface NewMemory {
   content_text: string;
   content_type: string;
   metadata: Record<string, unknown>;
-  embedding: number[];
+  /** The numbers, or already in pgvector's text form (formatted off the HTTP thread). */
+  embedding: number[] | string;
 }
 
 /**
  * pgvector's text form, `[0.1,0.2,…]`, which is also JSON: JSON.stringify is native and fast
  * (building shorter float4 strings by hand was 20× slower). Callers pass finite numbers only.
  */
-export function vectorLiteral(v: readonly number[]): string {
-  return JSON.stringify(v);
+export function vectorLiteral(v: readonly number[] | string): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 const vec = (v: readonly number[]): RawBuilder<unknown> => sql`${vectorLiteral(v)}::extensions.vector`;
@@ -49,7 +50,7 @@ const vec = (v: readonly number[]): RawBuilder<unknown> => sql`${vectorLiteral(v
 export async function insertMemories(trx: Tx, userId: string, rows: NewMemory[]): Promise<MemoryRow[]> {
   if (!rows.length) return [];
   const docs = JSON.stringify(rows.map((r) => ({ content_text: r.content_text, content_type: r.content_type, metadata: r.metadata })));
-  const vectors = JSON.stringify(rows.map((r) => r.embedding));
+  const vectors = `[${rows.map((r) => vectorLiteral(r.embedding)).join(',')}]`;
   const r = await sql<MemoryRow>`
     INSERT INTO public.memory_embeddings (user_id, content_text, content_type, metadata, embedding)
     SELECT ${userId}::uuid, d.doc->>'content_text', d.doc->>'content_type', (d.doc->'metadata')::jsonb, e.v::text::extensions.vector

@@ -8,7 +8,7 @@ import { DomainError, invalid } from '../domain/errors.ts';
 import { EMBEDDING_DIM, EmbeddingError, type Embedder } from './embedders.ts';
 import {
   getMemory, insertMemories, searchMemories, updateMemory,
-  type MemoryPatch, type MemoryRow, type NewMemory, type SearchHit,
+  vectorLiteral, type MemoryPatch, type MemoryRow, type NewMemory, type SearchHit,
 } from './memory.repo.ts';
 
 export interface MemoryInput {
@@ -22,13 +22,33 @@ export const EMBED_BATCH = 100;
 
 /** Provider failures as domain errors: upstream_failed (bad answer / unreachable), upstream_timeout. */
 export async function embedOrFail(embedder: Embedder, texts: string[]): Promise<number[][]> {
-  try {
+  return providerErrors(async () => {
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += EMBED_BATCH) out.push(...(await embedder.embed(texts.slice(i, i + EMBED_BATCH))));
     if (out.length !== texts.length || out.some((v) => v.length !== EMBEDDING_DIM)) {
       throw new EmbeddingError(`the embedder returned ${out.length} vectors of the wrong shape for ${texts.length} texts`);
     }
     return out;
+  });
+}
+
+/**
+ * The vectors of many texts in pgvector's text form: off the HTTP thread when the embedder can
+ * (the hashing embedder's thread), else embedded and formatted here.
+ */
+async function embedTextsOrFail(embedder: Embedder, texts: string[]): Promise<string[]> {
+  if (!embedder.embedText) return (await embedOrFail(embedder, texts)).map(vectorLiteral);
+  return providerErrors(async () => {
+    const out: string[] = [];
+    for (let i = 0; i < texts.length; i += EMBED_BATCH) out.push(...(await embedder.embedText!(texts.slice(i, i + EMBED_BATCH))));
+    if (out.length !== texts.length) throw new EmbeddingError(`the embedder returned ${out.length} vectors for ${texts.length} texts`);
+    return out;
+  });
+}
+
+async function providerErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (e) {
     if (!(e instanceof EmbeddingError)) throw e;
     throw new DomainError(e.status === 504 ? 'upstream_timeout' : 'upstream_failed', 'embedding_failed', e.message, {
@@ -46,7 +66,7 @@ const stamp = (embedder: Embedder, metadata: Record<string, unknown> | undefined
 
 /** Embeds the inputs (in batches); returns rows ready for insertMemories. */
 export async function prepareMemories(embedder: Embedder, inputs: MemoryInput[]): Promise<NewMemory[]> {
-  const vectors = await embedOrFail(embedder, inputs.map((m) => m.content_text));
+  const vectors = await embedTextsOrFail(embedder, inputs.map((m) => m.content_text));
   return inputs.map((m, i) => ({
     content_text: m.content_text,
     content_type: m.content_type,

@@ -43,6 +43,7 @@ export async function startJobScheduler(db: Database, opts: SchedulerOptions = {
     inFlight = runJob(db, 'cleanup-prices', { trigger: 'scheduler', minIntervalMs: opts.minIntervalMs ?? DAY_MS })
       .then((o) => {
         if (o.ran) log(`jobs: cleanup-prices deleted ${o.rowsDeleted} row(s) from price_history`);
+        else log(`jobs: cleanup-prices skipped (${o.reason === 'locked' ? 'another instance is running it' : 'it ran less than a day ago'})`);
         return o;
       })
       .catch((e: unknown) => {

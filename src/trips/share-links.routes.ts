@@ -16,7 +16,7 @@ const tags = ['share links'];
 const security = [{ bearer: [] }];
 const tripParams = z.object({ trip_id: bigintId });
 // Any text: a malformed token is refused on the same path, with the same answer, as an unknown one.
-const tokenParams = z.object({ token: z.string() });
+const tokenParams = z.object({ token: z.string().max(200).describe('the link\'s token, as handed out') });
 
 const linkRow = z.object({
   id, trip_id: id, include_costs: z.boolean(), expires_at: ts.nullable(), created_by: uuid.nullable(), created_at: ts,

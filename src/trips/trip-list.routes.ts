@@ -10,6 +10,7 @@ import { notFound } from '../domain/errors.ts';
 import { inTx } from '../http/context.ts';
 import { bigintId } from '../http/crud.routes.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
+import { nameSchema } from '../http/openapi.ts';
 import { date } from '../http/schemas.ts';
 import { getTrip, listTrips, type TripScope } from './trip-list.repo.ts';
 import { tripRow } from './trips.schemas.ts';
@@ -35,6 +36,7 @@ const security = [{ bearer: [] }];
 const tags = ['trips'];
 
 export function registerTripListRoutes(app: FastifyInstance): void {
+  nameSchema(app, tripWithRole, 'TripWithRole');
   app.get('/api/v1/trips', {
     schema: {
       tags, security, summary: 'List your trips and the trips shared with you, with your role on each',

@@ -5,11 +5,19 @@
  */
 import type { FactAllowList } from '../../src/db/conformance.ts';
 
+/** The user-owned tables whose owner column defaults to the caller (migration 000050). */
+const OWNED = ['api_keys', 'chat_sessions', 'memory_embeddings', 'saved_options', 'search_history', 'trip_comparisons', 'trip_notes', 'trips'];
+const OWNER_DEFAULT = 'migration 000050 (docs/schema.md): user_id defaults to auth.uid(), so a supabase-js insert needs no user_id';
+
 /** Facts of the seed the migrations do not have (exact fact string → reason). */
-const missing: Record<string, string> = {};
+const missing: Record<string, string> = Object.fromEntries(OWNED.map((t) => [`column public.${t}.user_id uuid not null`, OWNER_DEFAULT]));
 
 /** Facts the migrations add (pattern → reason). */
 const extra: FactAllowList['extra'] = [
+  {
+    pattern: new RegExp(`^column public\\.(${OWNED.join('|')})\\.user_id uuid not null default auth\\.uid\\(\\)$`),
+    reason: OWNER_DEFAULT,
+  },
   {
     pattern: /^trigger public\.(api_keys|chat_sessions|transportation|itinerary_items|trip_notes|saved_options|trip_comparisons|memory_embeddings|kg_entity_references)\.\1_update_updated_at before update row execute public\.update_updated_at_column\(\)$/,
     reason: 'the seed lists updated_at triggers for 4 tables and says "continue for other tables": every table with the column gets one',

@@ -1,10 +1,10 @@
 /**
- * The command line as a user runs it: a separate `node bin/tripsage.js` process, with the
+ * The command line as a user runs it: a separate process (see CLI in serve.ts), with the
  * settings that would leak in from the developer's environment cleared.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { BIN } from './serve.ts';
+import { CLI } from './serve.ts';
 
 const CLEAN_ENV = {
   DATABASE_URL: '', TRIPSAGE_DATA_DIR: '', TRIPSAGE_MEMORY: '', TRIPSAGE_AUTH: '',
@@ -19,7 +19,7 @@ export interface CliResult {
 
 export async function tripsage(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
   try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], {
+    const r = await promisify(execFile)(process.execPath, [...CLI, ...args], {
       env: { ...process.env, ...CLEAN_ENV, ...env },
       timeout: timeoutMs,
       maxBuffer: 64 << 20,

@@ -6,10 +6,14 @@
  * has no pgvector here, so it is migrated with TRIPSAGE_MEMORY=off. Under CI=true a missing
  * server fails the run; elsewhere the native suite is skipped with a warning.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { sourceHash } from '../../bin/source-hash.js';
 import { openDatabase } from '../../src/db/connect.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { findPgBinaries, PG_NOT_FOUND_MESSAGE, startPgCluster, type PgCluster } from './pg-cluster.ts';
@@ -62,11 +66,34 @@ async function pgTemplate(adminUrl: string): Promise<string> {
   return url;
 }
 
+/**
+ * Process-level tests run the installed command (bin/tripsage.js), which runs only the build made
+ * from the current sources: build first when src/ changed since (a type error stops the run here).
+ */
+async function freshBuild(): Promise<void> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const stamp = (() => {
+    try {
+      return JSON.parse(readFileSync(join(root, 'dist/.build-stamp'), 'utf8')) as { sources?: string };
+    } catch {
+      return {};
+    }
+  })();
+  if (stamp.sources === sourceHash(join(root, 'src'))) return;
+  try {
+    await promisify(execFile)(process.execPath, [join(root, 'scripts/build.js')], { cwd: root });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    throw new Error(`npm run build failed, so the command-line tests cannot run:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+}
+
 export default async function setup(project: TestProject) {
   const ci = process.env.CI === 'true';
   let cluster: PgCluster | undefined;
-  const [pgliteFile, pg] = await Promise.all([
+  const [pgliteFile, , pg] = await Promise.all([
     pgliteTemplate(),
+    freshBuild(),
     (async () => {
       if (!process.env.TEST_DATABASE_URL && !findPgBinaries()) {
         if (ci) throw new Error(`CI=true requires the native PostgreSQL suite: ${PG_NOT_FOUND_MESSAGE}`);

@@ -31,6 +31,11 @@ export interface PgBinaries {
 export interface PgCluster {
   url: string;
   stop(): Promise<void>;
+  /**
+   * Stops the server (fast shutdown: sessions are terminated), awaits `whileDown`, and starts it
+   * again on the same port and data. Only for a cluster of its own (`own: true`).
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 export interface StartPgClusterOptions {
@@ -244,7 +249,13 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
   const external = process.env.TEST_DATABASE_URL;
   if (external && !opts.own) {
     log('using TEST_DATABASE_URL');
-    return { url: external, stop: async () => {} };
+    return {
+      url: external,
+      stop: async () => {},
+      restart: async () => {
+        throw new Error('cannot restart TEST_DATABASE_URL: start a cluster of its own ({ own: true })');
+      },
+    };
   }
 
   const bins = findPgBinaries();
@@ -361,7 +372,16 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
       return stopped;
     };
 
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+    const restart = async (whileDown?: () => Promise<void>): Promise<void> => {
+      await execFileAsync(bins.pg_ctl, ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { ...execOpts, timeout: 90_000 });
+      try {
+        await whileDown?.();
+      } finally {
+        await execFileAsync(bins.pg_ctl, ['-D', dataDir, '-l', logFile, '-w', '-t', '120', '-o', serverOptions, 'start'], { ...execOpts, timeout: 150_000 });
+      }
+    };
+
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, restart };
   }
   // Unreachable in practice (the loop either returns or throws).
   await cleanupTmp();

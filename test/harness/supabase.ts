@@ -33,12 +33,13 @@ class NoWebSocket {
 }
 
 /**
- * `tripsage serve` on a fresh embedded data directory, or on a clone of the migrated PostgreSQL
- * template (`handle`), with anonymous sign-ins on and an outbox of its own.
+ * `tripsage serve` on a fresh embedded data directory (or `opts.dataDir`, one already prepared),
+ * or on a clone of the migrated PostgreSQL template (`handle`), with anonymous sign-ins on and an
+ * outbox of its own.
  */
-export async function startSupabaseTarget(backend: Backend, handle?: Handle, env: Record<string, string> = {}): Promise<SupabaseTarget> {
+export async function startSupabaseTarget(backend: Backend, handle?: Handle, env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<SupabaseTarget> {
   const outbox = mkdtempSync(join(tmpdir(), 'tripsage-supabase-outbox-'));
-  const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-supabase-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tripsage-supabase-'));
   const common = {
     TRIPSAGE_MAIL_OUTBOX: outbox,
     TRIPSAGE_AUTH_ANONYMOUS: 'on',
@@ -55,8 +56,8 @@ export async function startSupabaseTarget(backend: Backend, handle?: Handle, env
           TRIPSAGE_MEMORY: 'off',
           TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET,
           TRIPSAGE_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 5).toString('base64')}`,
-        }, /anon key: \S+/, 180_000)
-      : await spawnServe(['--data-dir', dataDir], common, /anon key: \S+/, 180_000);
+        }, /anon key: \S+/)
+      : await spawnServe(['--data-dir', dataDir], common, /anon key: \S+/);
   const anonKey = /anon key: (\S+)/.exec(server.output())![1]!;
   const secret = backend === 'postgres' ? TEST_JWT_SECRET : readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
   const tokens = createTokenService(loadConfig({}, { TRIPSAGE_JWT_SECRET: secret }));

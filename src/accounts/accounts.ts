@@ -1,6 +1,5 @@
 /**
- * Operator account management for the command line (`tripsage users`, `demo`, `export`,
- * `import`): identities are created, listed and deleted as service_role (a trusted job), through
+ * Operator account management (`tripsage users`, `demo`, `export`, `import`): identities are created, listed and deleted as service_role (a trusted job), through
  * the identity service's own repository and password hashing. Everything a user owns is then
  * read and written as that user (asCaller(db, userCaller(id))), under RLS.
  */
@@ -10,25 +9,19 @@ import * as authRepo from '../auth/auth.repo.ts';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN } from '../auth/passwords.ts';
 import type { Database } from '../db/database.ts';
 import { asCaller, SERVICE, type Tx } from '../db/transaction.ts';
-
-export class AccountError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AccountError';
-  }
-}
+import { conflict, invalid, notFound } from '../domain/errors.ts';
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 function checkEmail(email: string): string {
   const e = normalizeEmail(email);
-  if (!/^[^\s@]+@[^\s@]+$/.test(e) || e.length > 255) throw new AccountError(`not an email address: "${email}"`);
+  if (!/^[^\s@]+@[^\s@]+$/.test(e) || e.length > 255) throw invalid('invalid_email', `not an email address: "${email}"`);
   return e;
 }
 
 export function checkPassword(password: string): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw new AccountError(`the password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
+    throw invalid('weak_password', `the password must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
   }
 }
 
@@ -43,17 +36,19 @@ export interface Account {
   trips: number;
 }
 
-/** The id of the live identity with this email, or an AccountError naming it. */
+/** The id of the live identity with this email; not_found naming it otherwise. */
 export async function userIdByEmail(db: Database, email: string): Promise<string> {
   const row = await asCaller(db, SERVICE, (trx) => authRepo.findUserByEmail(trx, normalizeEmail(email)), { readOnly: true });
-  if (!row) throw new AccountError(`no user with email ${normalizeEmail(email)} (create one: tripsage users create --email …)`);
+  if (!row) {
+    throw notFound(`user with email ${normalizeEmail(email)}`, { hint: 'create one: tripsage users create --email …' });
+  }
   return row.id;
 }
 
 /** Inside a service_role transaction: a confirmed email identity with a scrypt password hash. */
 export async function insertAccount(trx: Tx, email: string, passwordHash: string, userMetadata: Record<string, unknown> = {}): Promise<string> {
   const e = checkEmail(email);
-  if (await authRepo.findUserByEmail(trx, e)) throw new AccountError(`a user with email ${e} already exists`);
+  if (await authRepo.findUserByEmail(trx, e)) throw conflict('email_exists', `a user with email ${e} already exists`);
   const row = await authRepo.insertUser(trx, {
     email: e,
     encryptedPassword: passwordHash,

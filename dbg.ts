@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backupDatabase, restoreDatabase, tableChecksums } from './src/db/backup.ts';
+import { openDatabase } from './src/db/connect.ts';
+import { migrate } from './src/db/migrate.ts';
+const t0 = performance.now(); const log = (m: string) => console.log(((performance.now()-t0)/1000).toFixed(1), m);
+const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-backup-'));
+const file = join(dataDir, '..', `backup-${Date.now()}.tgz`);
+let db = await openDatabase({ dataDir }); log('open');
+await migrate(db); log('migrated');
+const before = await tableChecksums(db); log('checksums');
+await backupDatabase(db, file); log('backup');
+await db.close(); log('closed');
+const kept = await restoreDatabase({ dataDir }, file); log('restored ' + kept);
+db = await openDatabase({ dataDir }); log('reopen');
+console.log(JSON.stringify(await tableChecksums(db)) === JSON.stringify(before));
+await db.close(); log('done');

@@ -1,0 +1,14 @@
+import { startPeer } from './bench/peer.ts';
+const p = await startPeer();
+console.log('url', p.url);
+const s = await fetch(`${p.url}/auth/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json', apikey: 'x' }, body: JSON.stringify({ email: 'a@example.test', password: 'a-long-password' }) });
+const sj = await s.json() as any; console.log(s.status, Object.keys(sj));
+const token = sj.access_token ?? sj.session?.access_token;
+const h = { authorization: `Bearer ${token}`, apikey: 'x', 'content-type': 'application/json', prefer: 'return=representation' };
+const c = await fetch(`${p.url}/rest/v1/trips`, { method: 'POST', headers: h, body: JSON.stringify({ name: 'Bench', start_date: '2026-07-01', end_date: '2026-07-09', destination: 'Oslo', budget: '1234.50' }) });
+const cj = await c.json() as any; console.log(c.status, cj);
+const g = await fetch(`${p.url}/rest/v1/trips?id=eq.${cj[0]?.id}`, { headers: h });
+console.log(g.status, await g.text());
+const g2 = await fetch(`${p.url}/rest/v1/trips?id=eq.${cj[0]?.id}`, { headers: { apikey: 'x' } });
+console.log('anon', g2.status, await g2.text());
+await p.stop();

@@ -1,0 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cannon, tripsage } from './bench/targets.ts';
+const t = await tripsage('x', ['--data-dir', mkdtempSync(join(tmpdir(), 'dbg6-'))], { LOG_LEVEL: 'info' });
+console.log('started');
+console.log(await cannon(t.url, t.requests.get, 10, 5));
+const r = await fetch(`${t.url}/ready`); console.log('ready', r.status);
+const t0 = Date.now();
+const stop = t.stop();
+const timer = setInterval(() => console.log('waiting for stop', (Date.now() - t0) / 1000), 5000);
+await stop; clearInterval(timer);
+console.log('stopped after', (Date.now() - t0) / 1000);
