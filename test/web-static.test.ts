@@ -69,11 +69,14 @@ describe('serving the web app', () => {
   });
 
   it('the server\'s own paths keep their JSON 404, and so does a missing asset', async () => {
-    for (const url of ['/api/v1/nope', '/docs/nope', '/mcp', '/health/x', '/assets/gone-123.js']) {
+    for (const url of ['/api/v1/nope', '/docs/nope', '/mcp/x', '/health/x', '/assets/gone-123.js']) {
       const r = await get(url, { accept: 'text/html' });
       expect(r.statusCode, url).toBe(404);
       expect(r.json()).toMatchObject({ code: 'not_found' });
     }
+    // /mcp takes POST only (Streamable HTTP without sessions): a browser's GET is the API's 405.
+    const mcp = await get('/mcp', { accept: 'text/html' });
+    expect([mcp.statusCode, mcp.headers['content-type']]).toEqual([405, expect.stringContaining('application/json')]);
     // GoTrue's and PostgREST's own error shapes on their prefixes (docs/supabase.md).
     const auth = await get('/auth/v1/nope', { accept: 'text/html' });
     expect([auth.statusCode, auth.json()]).toMatchObject([404, { code: 404, error_code: 'not_found' }]);
