@@ -13,7 +13,7 @@ import { keys } from '../../app/queries.ts';
 import { ErrorNotice, QueryState } from '../../components/Status.tsx';
 import { sessionsFor, uiMessagesOf } from '../../lib/chat.ts';
 import { instant } from '../../lib/datetime.ts';
-import { ChatView } from './ChatView.tsx';
+import { ChatView, Intro } from './ChatView.tsx';
 import { Composer } from './Composer.tsx';
 
 export interface AssistantPanelProps {
@@ -66,7 +66,7 @@ export default function AssistantPanel({ tripId, title }: AssistantPanelProps) {
             <Conversation key={open} sessionId={open} firstMessage={first?.session === open ? first.text : undefined} />
           ) : (
             <>
-              <p className="muted">Ask for anything about your trips: the assistant reads and changes them for you, and asks before it deletes.</p>
+              <Intro />
               <ErrorNotice error={start.error} title="The conversation could not be started" />
               <Composer draft={draft} setDraft={setDraft} live={false} busy={start.isPending} onSend={begin} />
             </>

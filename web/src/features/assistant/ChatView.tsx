@@ -16,6 +16,11 @@ import { Composer } from './Composer.tsx';
 import { ToolCall } from './ToolCall.tsx';
 import { transportFor } from './transport.ts';
 
+/** What an empty conversation says. */
+export function Intro() {
+  return <p className="muted">Ask for anything about your trips: the assistant reads and changes them for you, and asks before it deletes.</p>;
+}
+
 function refreshAfterTurn(qc: QueryClient): void {
   for (const queryKey of [['trip'], ['trips'], keys.chatSessions, keys.memories, keys.comparisons]) {
     void qc.invalidateQueries({ queryKey });
@@ -57,7 +62,7 @@ export function ChatView({ sessionId, initial, firstMessage }: { sessionId: stri
   const answer = (id: string, approved: boolean) => void chat.addToolApprovalResponse({ id, approved });
   return (
     <div className="conversation-body">
-      {messages.length === 0 && !live && <p className="muted">Ask for anything about your trips: the assistant reads and changes them for you, and asks before it deletes.</p>}
+      {messages.length === 0 && !live && <Intro />}
       <ol className="chat" aria-label="Conversation" aria-live="polite" aria-busy={live}>
         {messages.map((m, i) => (
           <Message key={m.id} message={m} live={live && i === messages.length - 1} onAnswer={answer} />
