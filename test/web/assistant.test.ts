@@ -81,6 +81,10 @@ describeInBrowser('the assistant panel, with a model', () => {
       await turns(page, 'assistant').getByText('Bom dia! Lisbon in June is warm: pack light.').waitFor();
       await panel(page).getByRole('button', { name: 'Stop' }).waitFor({ state: 'detached' });
       await expectAccessible(page, 'assistant with a conversation');
+      await page.setViewportSize({ width: 375, height: 740 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 'sideways scrolling at 375 px').toBeLessThanOrEqual(0);
+      await expectAccessible(page, 'assistant with a conversation at 375 px');
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       // The conversation is named after its first message, and is stored: a reload shows it.
       const link = panel(page).getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: 'What should I pack for Lisbon?' });
