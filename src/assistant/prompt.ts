@@ -19,11 +19,22 @@ export interface RecalledMemory {
   similarity: number;
 }
 
-export function systemPrompt(today: string): string {
+/**
+ * The trip a conversation is about (`context_data.trip_id` of the session), when it is a plain
+ * positive id: only the number reaches the prompt, and the tools still read it under RLS.
+ */
+export function tripOfSession(contextData: unknown): number | undefined {
+  const id = (contextData as { trip_id?: unknown } | null)?.trip_id;
+  const n = typeof id === 'string' && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : id;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+export function systemPrompt(today: string, tripId?: number): string {
   return [
     'You are TripSage, a travel-planning assistant. You help the user plan their real trips, stored in TripSage:',
     'trips, itineraries by day, flights, stays, local transport, notes, saved options, comparisons, their memories and price history.',
     `Today is ${today}.`,
+    ...(tripId ? [`This conversation is about the user's trip with id ${tripId}: read it with get_trip when you need it.`] : []),
     '',
     'Use the tools to read and change the user\'s data; never invent ids, prices or bookings. Look trips up with list_trips and get_trip before changing them.',
     'Amounts are exact decimal strings in the trip\'s own currency unit; dates are YYYY-MM-DD, itinerary times are local HH:MM, and day 1 is the trip\'s first day.',

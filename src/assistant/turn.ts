@@ -9,7 +9,7 @@ import { completePausedMessage, getSession, insertMessage, titleIfDefault, type 
 import { notFound } from '../domain/errors.ts';
 import type { MemoryAccess } from '../memory/memory.access.ts';
 import { aiToolsFor } from './ai-tools.ts';
-import { systemPrompt } from './prompt.ts';
+import { systemPrompt, tripOfSession } from './prompt.ts';
 import type { ModelSource, ResolvedModel } from './provider.ts';
 import { runModel, type ProviderFailure, type RunIO, type RunOutcome } from './stream.ts';
 import { planNewMessage, planResumption, type ApprovalAnswer, type TurnPlan } from './turn-plan.ts';
@@ -86,7 +86,7 @@ export async function runTurn(deps: AssistantDeps, ctx: ToolContext, sessionId: 
 
   const outcome = await runModel({
     resolved,
-    system: systemPrompt(new Date().toISOString().slice(0, 10)),
+    system: systemPrompt(new Date().toISOString().slice(0, 10), tripOfSession(session.context_data)),
     messages: plan.prompt,
     tools: aiToolsFor(ctx),
     messageId: plan.messageId,

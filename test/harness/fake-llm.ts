@@ -68,6 +68,19 @@ export const status = (code: number, headers: Record<string, string> = {}): Resp
 /** Never answers (until the client gives up). */
 export const hang = (): Responder => (req) => req.aborted;
 
+/** Streams `first`, waits for `release` (or the client going away), then streams `rest` and ends. */
+export const textInTwoParts = (first: string, release: Promise<void>, rest: string): Responder => async (req, res) => {
+  sse(res, [chunk({ role: 'assistant', content: '' }), chunk({ content: first })], false);
+  await Promise.race([release, req.aborted]);
+  if (!res.destroyed) sse(res, [chunk({ content: rest }), chunk({}, 'stop'), usage]);
+};
+
+/** Waits for `release` (or the client going away) before answering with `then`. */
+export const after = (release: Promise<void>, then: Responder): Responder => async (req, res) => {
+  await Promise.race([release, req.aborted]);
+  if (!res.destroyed) await then(req, res);
+};
+
 /** Streams `first`, then waits until the client goes away. */
 export const firstThenWait = (first: string): Responder => async (req, res) => {
   sse(res, [chunk({ role: 'assistant', content: '' }), chunk({ content: first })], false);

@@ -2,7 +2,7 @@
  * The browser suites' shared steps: a real `tripsage serve` on a temporary data directory, a
  * fresh Chromium per user, signing up and in through the UI, and the axe-core check.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -25,12 +25,12 @@ export function browser(opts: { phone?: boolean } = {}): Promise<TestBrowser> {
 }
 
 /**
- * `tripsage serve` on a new data directory, migrated first by the CLI (or loaded with the demo
- * users and prices by `demo`), so that the server itself starts quickly. `rates` (CSV:
- * base,quote,rate,as_of) are imported by `tripsage rates import` before it starts: only
- * service_role writes exchange rates, and the embedded database allows one process at a time.
+ * A new data directory, migrated by the CLI (or loaded with the demo users and prices by `demo`),
+ * so that the server itself starts quickly. `rates` (CSV: base,quote,rate,as_of) are imported by
+ * `tripsage rates import`: only service_role writes exchange rates, and the embedded database
+ * allows one process at a time.
  */
-export async function startServer({ demo = false, rates }: { demo?: boolean; rates?: string } = {}): Promise<ServeProcess> {
+export async function prepareDataDir({ demo = false, rates }: { demo?: boolean; rates?: string } = {}): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tripsage-web-'));
   // Generous: a fresh embedded database on a busy machine can take minutes to migrate.
   const r = await tripsage(['--data-dir', dataDir, ...(demo ? ['demo', '--users', '1'] : ['db', 'migrate'])], {}, { timeoutMs: 600_000 });
@@ -38,10 +38,25 @@ export async function startServer({ demo = false, rates }: { demo?: boolean; rat
   if (rates) {
     const file = join(dataDir, 'rates.csv');
     writeFileSync(file, rates);
-    const imported = await tripsage(['--data-dir', dataDir, 'rates', 'import', file], {}, 600_000);
+    const imported = await tripsage(['--data-dir', dataDir, 'rates', 'import', file], {}, { timeoutMs: 600_000 });
     expect(imported.code, imported.stderr + imported.stdout).toBe(0);
   }
-  return spawnServe(['--data-dir', dataDir]);
+  return dataDir;
+}
+
+/**
+ * `tripsage serve` on a new data directory (prepareDataDir), or on a copy of one already
+ * prepared (`from`: the original must not be in use), with extra environment (`env`).
+ */
+export async function startServer({ from, env = {}, ...data }: { demo?: boolean; rates?: string; from?: string; env?: Record<string, string> } = {}): Promise<ServeProcess> {
+  let dataDir: string;
+  if (from) {
+    dataDir = mkdtempSync(join(tmpdir(), 'tripsage-web-'));
+    cpSync(from, dataDir, { recursive: true });
+  } else {
+    dataDir = await prepareDataDir(data);
+  }
+  return spawnServe(['--data-dir', dataDir], env);
 }
 
 /**

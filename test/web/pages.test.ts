@@ -2,14 +2,14 @@
  * Every page of the app on the demo data: axe-core finds no serious or critical violation, at
  * desktop width and at 375 px (where nothing may scroll sideways); a whole task done with the
  * keyboard alone. With TRIPSAGE_SCREENSHOTS=1 (npm run screenshots) the main pages are saved to
- * docs/screenshots/.
+ * docs/screenshots/ (and the assistant's by assistant.test.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ServeProcess } from '../harness/serve.ts';
-import { browser, describeInBrowser, expectAccessible, signIn, signUp, startServer, uniqueEmail } from './harness.ts';
+import { apiAs, browser, describeInBrowser, expectAccessible, signIn, signUp, signUpByApi, startServer, uniqueEmail } from './harness.ts';
 
 const DEMO_EMAIL = 'demo1@demo.tripsage.test';
 const DEMO_PASSWORD = 'tripsage-demo';
@@ -26,6 +26,8 @@ function pages(tripId: string): [string, string, string][] {
     ['trip-bookings', `/trips/${tripId}/bookings`, 'Flights'],
     ['trip-notes', `/trips/${tripId}/notes`, 'Notes'],
     ['trip-options', `/trips/${tripId}/options`, 'Saved options'],
+    ['trip-people', `/trips/${tripId}/people`, 'People on this trip'],
+    ['trip-share', `/trips/${tripId}/share`, 'New share link'],
     ['trip-assistant', `/trips/${tripId}/assistant`, 'Plan with the assistant'],
     ['edit-trip', `/trips/${tripId}/edit`, 'Edit trip'],
     ['comparisons', '/comparisons', 'Compare trips'],
@@ -38,7 +40,10 @@ function pages(tripId: string): [string, string, string][] {
     ['not-found', '/no-such-page', 'Page not found'],
   ];
 }
-const SCREENSHOTS = new Set(['trips', 'trip-overview', 'trip-days', 'trip-bookings', 'comparisons', 'prices', 'keys', 'memories']);
+/** The main pages, checked by axe at 375 px too. */
+const MAIN = new Set(['trips', 'trip-overview', 'trip-days', 'trip-bookings', 'trip-people', 'comparisons', 'prices', 'keys', 'memories']);
+/** Those saved by `npm run screenshots` (the top of the page, as a visitor first sees it). */
+const SCREENSHOTS = new Set(['trips', 'trip-overview', 'trip-days', 'trip-people']);
 
 async function settle(page: Page, heading: string): Promise<void> {
   await page.getByRole('heading', { name: heading, exact: true }).first().waitFor();
@@ -69,6 +74,11 @@ describeInBrowser('the web planner: every page, accessible, at 375 px and by key
     const b = await browser();
     try {
       await signedIn(b.page);
+      // Someone to travel with: a member and a pending invitation on the first trip.
+      const friend = uniqueEmail('maria');
+      await signUpByApi(server.url, friend, 'Maria');
+      await apiAs(b.page, 'POST', `/api/v1/trips/${tripId}/collaborators`, { email: friend, role: 'editor' });
+      await apiAs(b.page, 'POST', `/api/v1/trips/${tripId}/collaborators`, { email: uniqueEmail('joao'), role: 'viewer' });
       // Something in every list: a key and a comparison.
       await b.page.evaluate(async () => {
         const { access_token } = JSON.parse(localStorage.getItem('tripsage.session')!);
@@ -82,7 +92,7 @@ describeInBrowser('the web planner: every page, accessible, at 375 px and by key
         await b.page.goto(`${server.url}${path}`);
         await settle(b.page, heading);
         await expectAccessible(b.page, name);
-        if (SHOTS && SCREENSHOTS.has(name)) await b.page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+        if (SHOTS && SCREENSHOTS.has(name)) await b.page.screenshot({ path: `${SHOTS}${name}.png` });
       }
       // The key's value never reaches the page: only its masked hint.
       await b.page.goto(`${server.url}/keys`);
@@ -105,8 +115,9 @@ describeInBrowser('the web planner: every page, accessible, at 375 px and by key
         const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
         // axe at this width on the main pages (every page is checked at desktop width above).
-        if (SCREENSHOTS.has(name)) await expectAccessible(b.page, `${name} at 375 px`);
-        if (SHOTS && name === 'trip-days') await b.page.screenshot({ path: `${SHOTS}phone-trip-days.png`, fullPage: true });
+        if (MAIN.has(name)) await expectAccessible(b.page, `${name} at 375 px`);
+        // Two screens' worth: the header and tabs, then the first day.
+        if (SHOTS && name === 'trip-days') await b.page.screenshot({ path: `${SHOTS}phone-trip-days.png`, fullPage: true, clip: { x: 0, y: 0, width: 375, height: 1480 } });
       }
     } finally {
       await b.close();

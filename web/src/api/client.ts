@@ -11,6 +11,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   query?: Query;
   body?: unknown;
+  /** A body already serialised (by a library that builds its own requests). */
+  rawBody?: string;
   headers?: Record<string, string>;
   /** Send without a token (sign-in, sign-up). */
   anonymous?: boolean;
@@ -75,6 +77,18 @@ export class Api {
     return { rows, total: total === undefined ? null : Number(total) };
   }
 
+  /**
+   * A fetch for libraries that build their own requests (the AI SDK's chat transport): the same
+   * token, refresh and ApiError as every other call.
+   */
+  readonly fetcher = (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> =>
+    this.response(String(input), {
+      method: (init.method ?? 'GET') as RequestOptions['method'],
+      rawBody: typeof init.body === 'string' ? init.body : undefined,
+      headers: Object.fromEntries(new Headers(init.headers).entries()),
+      signal: init.signal ?? undefined,
+    });
+
   get<T>(path: string, query?: Query): Promise<T> {
     return this.request<T>(path, { query });
   }
@@ -134,13 +148,14 @@ export class Api {
 
   private async send(path: string, opts: RequestOptions, token: string | null): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
     try {
       return await this.fetchFn(withQuery(path, opts.query), {
         method: opts.method ?? 'GET',
         headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        body,
         signal: opts.signal,
       });
     } catch (e) {

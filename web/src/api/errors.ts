@@ -42,7 +42,7 @@ export function networkError(cause: unknown): ApiError {
   return e;
 }
 
-/** Whether an error means the assistant route is missing or not configured on this server. */
-export function isUnavailable(e: unknown): e is ApiError {
-  return e instanceof ApiError && (e.status === 404 || e.status === 503);
+/** Whether an error is the API saying no model is configured for the assistant (503 assistant_unavailable). */
+export function isAssistantUnavailable(e: unknown): e is ApiError {
+  return e instanceof ApiError && e.code === 'assistant_unavailable';
 }

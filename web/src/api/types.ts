@@ -379,3 +379,23 @@ export interface SharedTrip {
   timeline: TimelineEntry[];
   notes: { id: number; title: string; content: string; created_at: string; updated_at: string }[];
 }
+
+/** An assistant conversation; `context_data.trip_id` marks one opened from a trip's page. */
+export interface ChatSession extends Audit {
+  id: string;
+  user_id: string;
+  title: string;
+  context_data: unknown;
+  is_active: boolean;
+  last_message_at: string | null;
+}
+
+/** A stored chat message; an assistant message's metadata holds its status and tool calls (docs/assistant.md). */
+export interface ChatMessageRow {
+  id: string;
+  session_id: string;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  metadata: unknown;
+  created_at: string;
+}

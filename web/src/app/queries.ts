@@ -13,6 +13,8 @@ export const keys = {
   memories: ['memories'] as const,
   keys: ['api-keys'] as const,
   currencies: ['currencies'] as const,
+  chatSessions: ['chat-sessions'] as const,
+  chatMessages: (sessionId: string) => ['chat-messages', sessionId] as const,
   /** A share link's read-only view: public, and not tied to the signed-in user. */
   shared: (token: string, fromDay: number) => ['shared', token, fromDay] as const,
 };

@@ -1,5 +1,5 @@
 import { PageTitle } from '../app/Layout.tsx';
-import { AssistantPanel } from '../features/assistant/AssistantPanel.tsx';
+import { AssistantPanel } from '../features/assistant/index.tsx';
 
 export function AssistantPage() {
   return (

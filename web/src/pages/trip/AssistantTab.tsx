@@ -1,4 +1,4 @@
-import { AssistantPanel } from '../../features/assistant/AssistantPanel.tsx';
+import { AssistantPanel } from '../../features/assistant/index.tsx';
 import { useTripId } from './TripPage.tsx';
 
 export function AssistantTab() {
