@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { startServer } from '../http/server.ts';
-import { CliError, print } from './context.ts';
+import { CliError } from './errors.ts';
+import { print } from './output.ts';
 
 /**
  * How many HTTP processes: `--workers` or TRIPSAGE_WORKERS, by default one per core; always one on
