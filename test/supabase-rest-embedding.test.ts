@@ -52,6 +52,9 @@ for (const backend of testBackends()) {
       ]);
       const subquery = await db.from('rest_test_pets').select('id, rest_test_owner_names(who)').eq('id', 4).single();
       expect(subquery).toMatchObject({ error: null, data: { id: 4, rest_test_owner_names: { who: 'bo' } } });
+      // The key's column or name still means the key's own table, views showing it notwithstanding.
+      const byColumn = await db.from('rest_test_pets').select('id, owner(city)').eq('id', 4).single();
+      expect(byColumn).toMatchObject({ error: null, data: { id: 4, owner: { city: 'Oslo' } } });
       const nested = await db.from('rest_test_oldest').select('keeper, rest_test_owners(city), rest_test_tags(tag)');
       expect(nested).toMatchObject({ error: null, data: [{ keeper: 'ana', rest_test_owners: { city: 'Porto' }, rest_test_tags: { tag: 'red' } }] });
     });
