@@ -10,7 +10,7 @@
  * Plain JavaScript: it must run before anything is compiled and without tsx.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { sourceHash } from '../bin/source-hash.js';
@@ -37,6 +37,8 @@ if (r.status !== 0) {
 }
 writeFileSync(stamp, `${JSON.stringify({ sources: sourceHash(`${root}src`), built_at: new Date().toISOString() })}\n`);
 
+// A package without the web sources (or without Vite: dev dependencies omitted) has no web build.
+if (!existsSync(`${root}web/vite.config.ts`) || !existsSync(`${root}node_modules/vite/bin/vite.js`)) process.exit(0);
 const vite = spawnSync(process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', `${root}web/vite.config.ts`], { stdio: 'inherit', cwd: root });
 if (vite.status !== 0) {
   say('the web app did not build (the API still runs; `/` answers without it). Fix it and run npm run build again.');

@@ -80,6 +80,21 @@ const schema = z
     /** The in-process scheduler of daily jobs (where pg_cron does not schedule them). */
     jobs: onOff.default(true),
     jobsFirstCheckMs: z.coerce.number().int().min(0).default(10_000),
+    /** The assistant's language model (docs/assistant.md). Unset: OpenAI with each user's own key. */
+    llmProvider: z.enum(['openai-compatible', 'openai', 'anthropic']).optional(),
+    llmBaseUrl: z.string().url().optional(),
+    llmModel: z.string().min(1).max(200).optional(),
+    llmApiKey: z.string().min(1).optional(),
+    /** The service_name of users' stored keys (BYOK) when the server has no key of its own. */
+    llmKeyService: z.string().min(1).max(100).optional(),
+    /** Per provider call (one step of a turn), in milliseconds. */
+    llmTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(60_000),
+    /** Retries of a provider call on 429/5xx, with exponential backoff (Retry-After honoured). */
+    llmMaxRetries: z.coerce.number().int().min(0).max(5).default(2),
+    /** Model calls per turn at most (each tool round is one step). */
+    assistantMaxSteps: z.coerce.number().int().min(1).max(32).default(8),
+    /** Assistant turns per minute per user (429 beyond it). */
+    assistantRateLimitPerMinute: z.coerce.number().int().min(1).default(20),
     /** /rest/v1: the exposed schemas (the first is the default), comma-separated. */
     restSchemas: z.string().regex(/^\s*[^,\s]+(\s*,\s*[^,\s]+)*\s*$/, 'a comma-separated list of schema names').default('public'),
     /** /rest/v1: no response (nor embedded list) carries more rows than this (PostgREST's db-max-rows). */
@@ -98,6 +113,12 @@ const schema = z
         path: ['authMode'],
         message: 'TRIPSAGE_AUTH=external needs TRIPSAGE_JWKS_URL or TRIPSAGE_JWT_SECRET (the Supabase project\'s)',
       });
+    }
+    if (!c.llmProvider && (c.llmBaseUrl || c.llmModel || c.llmApiKey)) {
+      ctx.addIssue({ code: 'custom', path: ['llmProvider'], message: 'TRIPSAGE_LLM_BASE_URL, _MODEL and _API_KEY need TRIPSAGE_LLM_PROVIDER (openai-compatible | openai | anthropic)' });
+    }
+    if (c.llmProvider === 'openai-compatible' && (!c.llmBaseUrl || !c.llmModel)) {
+      ctx.addIssue({ code: 'custom', path: ['llmProvider'], message: 'TRIPSAGE_LLM_PROVIDER=openai-compatible needs TRIPSAGE_LLM_BASE_URL (e.g. http://127.0.0.1:11434/v1) and TRIPSAGE_LLM_MODEL' });
     }
   });
 
@@ -172,6 +193,15 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     workers: empty(env.TRIPSAGE_WORKERS),
     jobs: empty(env.TRIPSAGE_JOBS?.toLowerCase()),
     jobsFirstCheckMs: empty(env.TRIPSAGE_JOBS_FIRST_CHECK_MS),
+    llmProvider: empty(env.TRIPSAGE_LLM_PROVIDER?.toLowerCase()),
+    llmBaseUrl: empty(env.TRIPSAGE_LLM_BASE_URL),
+    llmModel: empty(env.TRIPSAGE_LLM_MODEL),
+    llmApiKey: secretFrom(env, 'TRIPSAGE_LLM_API_KEY'),
+    llmKeyService: empty(env.TRIPSAGE_LLM_KEY_SERVICE),
+    llmTimeoutMs: empty(env.TRIPSAGE_LLM_TIMEOUT_MS),
+    llmMaxRetries: empty(env.TRIPSAGE_LLM_MAX_RETRIES),
+    assistantMaxSteps: empty(env.TRIPSAGE_ASSISTANT_MAX_STEPS),
+    assistantRateLimitPerMinute: empty(env.TRIPSAGE_ASSISTANT_RATE_LIMIT),
     restSchemas: empty(env.TRIPSAGE_REST_SCHEMAS),
     restMaxRows: empty(env.TRIPSAGE_REST_MAX_ROWS),
     restPlans: empty(env.TRIPSAGE_REST_PLAN?.toLowerCase()),

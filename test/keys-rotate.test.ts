@@ -100,7 +100,7 @@ describeEachBackend('keys rotate', (ctx) => {
       };
       const a = await run(['--batch-size', '1', '--limit', '1']);
       expect(a.stdout).toMatch(/rotated 1\/\d+/);
-      expect(a.stdout).toMatch(/re-encrypted 1 of \d+ key\(s\) to version 2/);
+      expect(a.stdout).toMatch(/re-encrypted 1 of \d+ keys? to version 2/);
       const b = await run([]);
       expect(b.stdout).toMatch(/; 0 not on version 2/);
       for (const row of await rows(ctx.db, ids)) {

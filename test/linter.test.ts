@@ -389,7 +389,7 @@ describe('linter text helpers', () => {
         remediation: 'enable it',
       },
     ]);
-    expect(text).toMatch(/2 finding\(s\): 1 error\(s\), 0 warning\(s\), 1 info/);
+    expect(text).toMatch(/2 findings: 1 error, 0 warnings, 1 info/);
     expect(text.indexOf('rls_disabled_in_public')).toBeLessThan(text.indexOf('no_primary_key'));
   });
 });

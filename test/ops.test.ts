@@ -98,8 +98,8 @@ describeEachBackend('operations', (ctx) => {
         expect(r.code, r.stderr).toBe(0);
         return r;
       };
-      expect((await run(['jobs', 'run', 'cleanup-prices'])).stdout).toMatch(/cleanup-prices: deleted 4 row\(s\) from price_history/);
-      expect((await run(['jobs', 'status'])).stdout).toMatch(/cleanup-prices\s+last finished .* \(manual\), 4 row\(s\)/);
+      expect((await run(['jobs', 'run', 'cleanup-prices'])).stdout).toMatch(/cleanup-prices: deleted 4 rows from price_history/);
+      expect((await run(['jobs', 'status'])).stdout).toMatch(/cleanup-prices\s+last finished .* \(manual\), 4 rows/);
       const stats = (await run(['db', 'stats'])).stdout;
       expect(stats).toMatch(/^table\s+rows\s+size$/m);
       expect(stats).toMatch(/^price_history\s+\d+\s+\d+ \w+$/m);

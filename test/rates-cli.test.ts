@@ -17,7 +17,7 @@ describe('tripsage rates import (embedded)', () => {
     writeFileSync(good, 'base,quote,rate,as_of,source\nUSD,EUR,0.9123,2026-05-01,ecb\n"EUR","JPY","161.5","2026-05-01",\nUSD,EUR,0.92,2026-05-01,ecb\n');
     const r = await tripsage([...dd, 'rates', 'import', good]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/imported 2 exchange rate\(s\)/); // the later USD,EUR line of the same day wins
+    expect(r.stdout).toMatch(/imported 2 exchange rates/); // the later USD,EUR line of the same day wins
 
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'base,quote,rate,as_of\nGBP,EUR,1.17,2026-05-01\nGBP,EUR,abc,2026-05-02\n');

@@ -1,3 +1,4 @@
+-- tripsage:supersedes-checksum 9846296d2c2a73adc4fa2c2dabbbcc79defdba48f39c3dad9e39e4f65566c428
 -- 000010: scheduled maintenance. public.cleanup_old_price_history() runs daily:
 --   * by pg_cron, where the server has it (available AND loadable: shared_preload_libraries, and
 --     this is cron.database_name): scheduled here as 'cleanup-price-history' at 02:00;
@@ -17,14 +18,23 @@ COMMENT ON TABLE tripsage.job_runs IS 'Last run of each maintenance job (in-proc
 GRANT SELECT, INSERT, UPDATE ON tripsage.job_runs TO service_role;
 
 DO $$
+DECLARE
+  preloaded boolean;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'pg_cron') THEN
     RAISE NOTICE 'pg_cron is not available: the server''s scheduler runs cleanup_old_price_history()';
     RETURN;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-    IF coalesce(current_setting('shared_preload_libraries', true), '') NOT LIKE '%pg_cron%' THEN
-      RAISE NOTICE 'pg_cron is not in shared_preload_libraries: the server''s scheduler runs cleanup_old_price_history()';
+    -- Reading shared_preload_libraries needs pg_read_all_settings, which a database owner that is
+    -- not a superuser lacks: then pg_cron is left alone, as when it is not preloaded.
+    BEGIN
+      preloaded := coalesce(current_setting('shared_preload_libraries', true), '') LIKE '%pg_cron%';
+    EXCEPTION WHEN insufficient_privilege THEN
+      preloaded := false;
+    END;
+    IF NOT preloaded THEN
+      RAISE NOTICE 'pg_cron is not in shared_preload_libraries (or this role may not read it): the server''s scheduler runs cleanup_old_price_history()';
       RETURN;
     END IF;
     BEGIN

@@ -21,7 +21,7 @@ const messageCreate = z.strictObject({
   content: text(100_000),
   metadata: jsonObject.optional(),
 });
-const messageRow = z.object({ id: uuid, session_id: uuid, role: z.string(), content: z.string(), metadata: z.unknown(), created_at: ts });
+export const messageRow = z.object({ id: uuid, session_id: uuid, role: z.string(), content: z.string(), metadata: z.unknown(), created_at: ts });
 
 export function registerChatRoutes(app: FastifyInstance): void {
   registerResource(app, {

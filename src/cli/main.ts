@@ -13,6 +13,7 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerUsersCommands } from './users.command.ts';
 import { registerJobsCommands } from './jobs.command.ts';
 import { registerDbStatsCommand } from './stats.command.ts';
+import { registerChatCommand } from './chat.command.ts';
 import { registerRatesCommands } from './rates.command.ts';
 import { presentError } from './errors.ts';
 import { registerRestCommands } from './rest.command.ts';
@@ -41,6 +42,7 @@ registerDemoCommand(program);
 registerJobsCommands(program);
 registerRatesCommands(program);
 registerRestCommands(program);
+registerChatCommand(program);
 
 try {
   await program.parseAsync(process.argv);

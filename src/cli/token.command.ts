@@ -75,7 +75,9 @@ async function userFromServer(base: string, tokens: TokenService, email: string,
   }
   if (!res.ok) {
     const body = await res.text();
-    const secret = res.status === 401 ? ' (it does not accept tokens signed with this secret: set TRIPSAGE_JWT_SECRET to the server\'s)' : '';
+    // GoTrue's admin API answers a token it cannot verify with 403 bad_jwt.
+    const badToken = res.status === 401 || (res.status === 403 && body.includes('"bad_jwt"'));
+    const secret = badToken ? ' (it does not accept tokens signed with this secret: set TRIPSAGE_JWT_SECRET to the server\'s)' : '';
     throw new CliError(`the server at ${base} refused the user lookup${secret}: HTTP ${res.status} ${body.slice(0, 300)}`);
   }
   const body = (await res.json()) as { users?: AuthUser[] };

@@ -298,6 +298,8 @@ export async function resetDatabase(db: Database): Promise<void> {
   await withLock(db, async (s) => {
     await s.exec(`
       DROP SCHEMA IF EXISTS tripsage CASCADE;
+      DROP SCHEMA IF EXISTS tripsage_auth CASCADE;
+      DROP SCHEMA IF EXISTS tripsage_keys CASCADE;
       DROP SCHEMA IF EXISTS public CASCADE;
       DROP SCHEMA IF EXISTS memory CASCADE;
       DROP SCHEMA IF EXISTS extensions CASCADE;

@@ -55,7 +55,7 @@ export interface ApiKeys {
   service_name: string;
   updated_at: Generated<Timestamptz>;
   usage_count: Generated<number>;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface AuthUsers {
@@ -93,7 +93,7 @@ export interface ChatSessions {
   last_message_at: Timestamptz | null;
   title: Generated<string>;
   updated_at: Generated<Timestamptz>;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface ExchangeRates {
@@ -169,7 +169,7 @@ export interface MemoryEmbeddings {
   id: Generated<string>;
   metadata: Generated<JsonColumn>;
   updated_at: Generated<Timestamptz>;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface PriceHistory {
@@ -191,7 +191,7 @@ export interface SavedOptions {
   option_type: string;
   trip_id: number;
   updated_at: Generated<Timestamptz>;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface SearchHistory {
@@ -200,7 +200,7 @@ export interface SearchHistory {
   results_count: number | null;
   search_params: JsonColumn;
   search_type: string;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface SlowQueries {
@@ -262,7 +262,7 @@ export interface TripComparisons {
   id: Generated<number>;
   title: string;
   updated_at: Generated<Timestamptz>;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface TripInvitations {
@@ -282,7 +282,7 @@ export interface TripNotes {
   title: string;
   trip_id: number;
   updated_at: Generated<Timestamptz>;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface Trips {
@@ -306,7 +306,7 @@ export interface Trips {
   travelers: Generated<number>;
   trip_type: Generated<string>;
   updated_at: Generated<Timestamptz>;
-  user_id: string;
+  user_id: Generated<string>;
 }
 
 export interface TripsageAuthOneTimeTokens {

@@ -35,7 +35,8 @@ const READ_ONLY = new Set(['GET', 'HEAD']);
 /**
  * Runs `fn` in the request's transaction, as the caller (READ ONLY for GET/HEAD). `opts.caller`
  * runs it as another role instead (the identity endpoints that act before there is a user);
- * `opts.readOnly` overrides the method's default (GoTrue's GET /reauthenticate writes).
+ * `opts.readOnly` overrides the method's default (GoTrue's GET /reauthenticate writes; an
+ * assistant turn is a POST whose tool calls may only read).
  */
 export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, opts: { caller?: Caller; readOnly?: boolean } = {}): Promise<T> {
   const gate = req.server.txGate;

@@ -49,6 +49,11 @@ export interface ResourceDef<T extends TableName, C extends ColumnOf<T>> {
   /** Leave out routes a resource does not have (e.g. search history has no PATCH), or serves itself. */
   without?: ReadonlyArray<'list' | 'get' | 'patch' | 'delete'>;
   /**
+   * The feature service's own create (write check on the parent, owner, rules, insert), shared
+   * with other adapters; replaces the generic one below. `parentId` is the parent param's value.
+   */
+  createWith?(trx: Tx, parentId: unknown, body: Row, caller: Caller): Promise<Row>;
+  /**
    * The feature's rules, run in the request's transaction. They get the caller (role and verified
    * claims), never the HTTP request: the same rules serve every adapter.
    */
@@ -119,6 +124,10 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
     schema: { tags, security, operationId: `create${name}`, summary: `Create a ${def.noun}`, params, body: def.create, response: { 201: def.row } },
   }, async (req, reply) => {
     const p = req.params as Record<string, unknown>;
+    const createWith = def.createWith;
+    if (createWith) {
+      return reply.status(201).send(await inTx(req, (trx) => createWith(trx, parent && p[parent.param], req.body as Row, req.caller)));
+    }
     const values: Row = { ...(req.body as Row) };
     if (parent) values[parent.column] = p[parent.param];
     if (def.ownerColumn) values[def.ownerColumn] = userIdOf(req);

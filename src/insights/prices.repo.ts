@@ -91,6 +91,8 @@ export async function priceStats(trx: Tx, entityRef: string, q: { from?: string;
 
 export interface DealQuery {
   entityType?: string;
+  /** Only this entity (the assistant's price_insights). */
+  entityRef?: string;
   windowDays: number;
   /** Fraction below the trailing median, e.g. '0.2' for 20 %. */
   threshold: string;
@@ -133,6 +135,7 @@ export async function findDeals(trx: Tx, q: DealQuery): Promise<{ rows: DealRow[
       WHERE "timestamp" > now() - make_interval(days => ${q.windowDays}::int)
         AND "timestamp" <= now()
         AND (${q.entityType ?? null}::text IS NULL OR entity_type = ${q.entityType ?? null}::text)
+        AND (${q.entityRef ?? null}::text IS NULL OR entity_ref = ${q.entityRef ?? null}::text)
         AND (${q.currency ?? null}::text IS NULL OR currency = ${q.currency ?? null}::text)
     ),
     ref AS (

@@ -10,7 +10,8 @@ import { MAX_LIMIT } from '../http/list.ts';
 import { id, MAX_PATH_PARAM, money, numericOut, text, timestamp, ts } from '../http/schemas.ts';
 import { requireServiceRole } from '../http/context.ts';
 import { nameSchema } from '../http/openapi.ts';
-import { findDeals, insertPrices, priceHistory, priceStats, type PriceInput } from './prices.repo.ts';
+import { insertPrices, priceHistory, priceStats, type PriceInput } from './prices.repo.ts';
+import { dealsReport } from './prices.service.ts';
 
 export const MAX_PRICE_BATCH = 1000;
 
@@ -91,20 +92,11 @@ export function registerPriceRoutes(app: FastifyInstance): void {
     },
   }, async (req) => {
     const q = req.query as z.infer<typeof dealsQuery>;
-    const threshold = String(q.threshold);
-    const r = await inTx(req, (trx) =>
-      findDeals(trx, {
-        entityType: q.entity_type, currency: q.currency, windowDays: q.window_days, threshold, minObservations: q.min_observations, limit: q.limit,
+    return inTx(req, (trx) =>
+      dealsReport(trx, {
+        entityType: q.entity_type, currency: q.currency, windowDays: q.window_days, threshold: String(q.threshold), minObservations: q.min_observations, limit: q.limit,
       }),
     );
-    return {
-      rule: { window_days: q.window_days, threshold, min_observations: q.min_observations },
-      evaluated: r.evaluated,
-      deals: r.rows.filter((d) => d.verdict === 'deal').map(({ verdict: _v, ...d }) => d),
-      no_verdict: r.rows
-        .filter((d) => d.verdict === 'insufficient_history')
-        .map((d) => ({ entity_type: d.entity_type, entity_ref: d.entity_ref, currency: d.currency, latest_price: d.latest_price, latest_at: d.latest_at, observations: d.observations })),
-    };
   });
 
   app.get(`${base}/:entity_ref/history`, {

@@ -2,23 +2,20 @@
  * /api/v1/memories: the caller's AI memory (pgvector). Every database access is the request's
  * transaction as the caller; RLS confines it to their own memories. Where the feature is off
  * (TRIPSAGE_MEMORY=off, or the table was never migrated) every route answers 503
- * feature_disabled with how to enable it. See docs/memory.md.
+ * feature_disabled with how to enable it (memory.access.ts). See docs/memory.md.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUserClaims } from '../http/context.ts';
-import type { AppDeps } from '../http/deps.ts';
 import { inTx, userIdOf } from '../http/context.ts';
 import { noContent } from '../http/crud.routes.ts';
 import { nameSchema } from '../http/openapi.ts';
-import { invalid, notFound, nothingToUpdate, unavailable } from '../domain/errors.ts';
+import { invalid, notFound, nothingToUpdate } from '../domain/errors.ts';
 import { listParamsOf, listQuery, sendPage, type ListQueryOptions } from '../http/list.ts';
 import { jsonObject, text, ts, uuid } from '../http/schemas.ts';
-import { loadKeyRing, type KeyRing } from '../keys/crypto.ts';
-import { userKeyEmbedder, userProviderKey } from './byok.ts';
-import { createEmbedder, EMBEDDING_DIM, embedderConfigFromEnv, type Embedder } from './embedders.ts';
-import { relationExists } from '../db/catalog.ts';
+import { EMBEDDING_DIM } from './embedders.ts';
+import type { MemoryAccess } from './memory.access.ts';
 import type { ColumnOf } from '../db/crud.repo.ts';
 import { deleteAllMemories, getMemory, memoryTable, type MemoryRow } from './memory.repo.ts';
 import {
@@ -69,43 +66,17 @@ const params = z.object({ id: uuid });
 const tags = ['memory'];
 const security = [{ bearer: [] }];
 
-export const ENABLE_HINT =
-  'To enable the AI memory: install the pgvector extension on the PostgreSQL server (the embedded PGlite has it built in), ' +
-  'unset TRIPSAGE_MEMORY=off (or set it to on), run `tripsage db migrate`, and restart the server.';
-
-export interface MemoryRouteOptions {
-  /** Default: from TRIPSAGE_EMBEDDINGS* in the environment. */
-  embedder?: Embedder;
-}
-
-export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: MemoryRouteOptions = {}): void {
+export function registerMemoryRoutes(app: FastifyInstance, memory: MemoryAccess): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const embedderConfig = embedderConfigFromEnv(process.env);
-  // The operator's provider and key; or, for the OpenAI-compatible provider without a key of the
-  // server's own, each caller's stored `openai` key (BYOK, through the key vault).
-  const shared = opts.embedder ?? (embedderConfig.provider === 'hashing' || embedderConfig.apiKey ? createEmbedder(embedderConfig) : undefined);
-  let ring: KeyRing | undefined;
-  const embedderFor = (userId: string): Embedder =>
-    shared ?? userKeyEmbedder(embedderConfig, () => userProviderKey(deps.db, (ring ??= loadKeyRing(deps.config)), userId));
   const base = '/api/v1/memories';
   nameSchema(app, memoryRow, 'Memory');
   nameSchema(app, memoryCreate, 'MemoryCreate');
   nameSchema(app, memoryPatch, 'MemoryPatch');
   nameSchema(app, searchHit, 'MemorySearchHit');
 
-  let present = false;
-  const whyDisabled = async (): Promise<string | null> => {
-    if (!deps.config.memory) return 'the AI memory is switched off (TRIPSAGE_MEMORY=off)';
-    if (present) return null;
-    present = await relationExists(deps.db, 'public.memory_embeddings');
-    return present ? null : 'the memory table public.memory_embeddings does not exist (the pgvector migration was skipped or has not run)';
-  };
   // Route-level onRequest: after the token check, before body validation, so a disabled feature
   // says so whatever the request looks like.
-  const onRequest = async (_req: FastifyRequest) => {
-    const why = await whyDisabled();
-    if (why) throw unavailable('feature_disabled', `${why}. ${ENABLE_HINT}`, { hint: ENABLE_HINT });
-  };
+  const onRequest = async (_req: FastifyRequest) => memory.requireEnabled();
   const me = (req: FastifyRequest) => {
     requireUserClaims(req);
     return userIdOf(req);
@@ -121,7 +92,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     const userId = me(req);
     const many = Array.isArray(req.body);
     const inputs = (many ? req.body : [req.body]) as MemoryInput[];
-    const rows = await prepareMemories(embedderFor(userId), inputs);
+    const rows = await prepareMemories(memory.embedderFor(userId), inputs);
     const stored = await inTx(req, (trx) => storeMemories(trx, userId, rows));
     return reply.status(201).send(many ? stored : stored[0]!);
   });
@@ -131,7 +102,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     schema: { tags, security, summary: 'Search my memories by similarity (best first)', body: searchBody, response: { 200: z.array(searchHit) } },
   }, async (req) => {
     const body = req.body as SearchRequest;
-    const q = await prepareSearch(embedderFor(me(req)), body);
+    const q = await prepareSearch(memory.embedderFor(me(req)), body);
     return inTx(req, (trx) => runSearch(trx, q, body));
   });
 
@@ -179,7 +150,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: AppDeps, opts: 
     const id = (req.params as { id: string }).id;
     // Probe first (cheap, under RLS) so a missing memory costs no embedding call.
     if (body.content_text !== undefined && !(await inTx(req, (trx) => getMemory(trx, id)))) throw notFound('memory');
-    const prepared = await preparePatch(embedderFor(me(req)), body);
+    const prepared = await preparePatch(memory.embedderFor(me(req)), body);
     const row = await inTx(req, (trx) => applyPatch(trx, id, prepared));
     if (!row) throw notFound('memory');
     return row;

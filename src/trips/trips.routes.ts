@@ -12,6 +12,7 @@ import {
 import * as s from './trips.schemas.ts';
 import * as planning from './planning.service.ts';
 import { registerPlanningRoutes } from './planning.routes.ts';
+import { addTripChild, type TripChildKind } from './trip-children.service.ts';
 import { requireTripRole } from './collaborators.service.ts';
 import { registerCollaboratorRoutes } from './collaborators.routes.ts';
 import { registerTripListRoutes, TRIP_LIST } from './trip-list.routes.ts';
@@ -31,6 +32,8 @@ type TripChild = { [K in TableName]: 'trip_id' extends ColumnOf<K> ? K : never }
 /** A table planned under a trip: /trips/:trip_id/<path>. */
 interface ChildDef<T extends TripChild, C extends ColumnOf<T>> extends Pick<ResourceDef<T, C>, 'noun' | 'repo' | 'row' | 'create' | 'ownerColumn' | 'hooks'> {
   path: string;
+  /** Created by the trips service's addTripChild (shared with the assistant's tools). */
+  kind: TripChildKind;
   orderable: readonly ColumnOf<T>[];
   first: ColumnOf<T>;
 }
@@ -42,6 +45,7 @@ function registerChild<T extends TripChild, C extends ColumnOf<T>>(app: FastifyI
     tag: 'trip planning', noun: c.noun, path: `${BASE}/trips/:trip_id/${c.path}`, repo: c.repo, idSchema: bigintId,
     row: c.row, create: c.create, patch: s.patchOf(c.create), parent, ownerColumn: c.ownerColumn,
     list: { orderable: c.orderable, defaultOrder: [{ column: c.first, desc: false }] },
+    createWith: (trx, tripId, body, caller) => addTripChild(trx, c.kind, tripId as number, caller, body),
     hooks: c.hooks,
   });
 }
@@ -65,25 +69,24 @@ export function registerTripRoutes(app: FastifyInstance): void {
     },
   });
 
-  // Selecting a saved option deselects the others of its type in the trip (same transaction).
-  const savedOptionHooks = {
-    beforeCreate: planning.beforeCreateSavedOption,
-    beforePatch: planning.beforePatchSavedOption,
-  };
-  registerChild(app, { path: 'flights', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
+  // Selecting a saved option deselects the others of its type in the trip (same transaction; on
+  // create, addTripChild does it).
+  const savedOptionHooks = { beforePatch: planning.beforePatchSavedOption };
+  registerChild(app, { path: 'flights', kind: 'flight', noun: 'flight', repo: flightsRepo, row: s.flightRow, create: s.flightCreate,
     orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' });
-  registerChild(app, { path: 'accommodations', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
+  registerChild(app, { path: 'accommodations', kind: 'accommodation', noun: 'accommodation', repo: accommodationsRepo, row: s.accommodationRow, create: s.accommodationCreate,
     orderable: ['check_in_date', 'check_out_date', 'total_price', 'rating', 'created_at', 'id'], first: 'check_in_date' });
-  registerChild(app, { path: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
+  registerChild(app, { path: 'transportation', kind: 'transportation', noun: 'transportation', repo: transportationRepo, row: s.transportationRow, create: s.transportationCreate,
     orderable: ['departure_time', 'arrival_time', 'price', 'created_at', 'id'], first: 'departure_time' });
-  registerChild(app, { path: 'notes', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
+  registerChild(app, { path: 'notes', kind: 'note', noun: 'note', repo: notesRepo, row: s.noteRow, create: s.noteCreate,
     orderable: ['created_at', 'updated_at', 'title', 'id'], first: 'created_at', ownerColumn: 'user_id' });
-  registerChild(app, { path: 'saved-options', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
+  registerChild(app, { path: 'saved-options', kind: 'saved_option', noun: 'saved option', repo: savedOptionsRepo, row: s.savedOptionRow, create: s.savedOptionCreate,
     orderable: ['option_type', 'created_at', 'id'], first: 'created_at', ownerColumn: 'user_id', hooks: savedOptionHooks });
 
   registerResource(app, {
     tag: 'trip planning', noun: 'itinerary item', path: `${BASE}/trips/:trip_id/itinerary-items`, repo: itineraryItemsRepo,
     idSchema: bigintId, row: s.itineraryItemRow, create: s.itineraryItemCreate, patch: s.patchOf(s.itineraryItemCreate), parent: trip,
+    createWith: (trx, tripId, body, caller) => addTripChild(trx, 'itinerary_item', tripId as number, caller, body),
     list: {
       orderable: ['day_number', 'start_time', 'end_time', 'priority', 'created_at', 'id'],
       defaultOrder: [{ column: 'day_number', desc: false }, { column: 'start_time', desc: false }],

@@ -17,13 +17,21 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function tripsage(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+export interface CliOptions {
+  /** Written to the command's standard input (then closed). */
+  input?: string;
+  timeoutMs?: number;
+}
+
+export async function tripsage(args: string[], env: Record<string, string> = {}, opts: CliOptions = {}): Promise<CliResult> {
   try {
-    const r = await promisify(execFile)(process.execPath, [...CLI, ...args], {
+    const run = promisify(execFile)(process.execPath, [...CLI, ...args], {
       env: { ...process.env, ...CLEAN_ENV, ...env },
-      timeout: timeoutMs,
+      timeout: opts.timeoutMs ?? 120_000,
       maxBuffer: 64 << 20,
     });
+    if (opts.input !== undefined) run.child.stdin!.end(opts.input);
+    const r = await run;
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
-import { buildApp, type App } from '../../src/http/app.ts';
+import { buildApp, type App, type AppDeps } from '../../src/http/app.ts';
 import { createTokenService, type TokenService } from '../../src/auth/tokens.ts';
 import { createUser } from './backends.ts';
 
@@ -20,12 +20,12 @@ export interface TestApp {
  * The event-loop guard is off unless a test sets it (test/overload.test.ts): on a busy test
  * machine a lag spike would otherwise answer an unrelated test's request with 503.
  */
-export async function buildTestApp(db: Database, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(db: Database, env: Record<string, string> = {}, extra: Pick<AppDeps, 'languageModel'> = {}): Promise<TestApp> {
   const config = loadConfig({}, {
     TRIPSAGE_JWT_SECRET: TEST_JWT_SECRET, TRIPSAGE_AUTH_RATE_LIMIT: '100000', TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env,
   });
   const tokens = createTokenService(config);
-  const app = await buildApp({ config, db, tokens, logger: false });
+  const app = await buildApp({ config, db, tokens, logger: false, ...extra });
   await app.ready();
   return { app, tokens, config };
 }

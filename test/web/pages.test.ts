@@ -73,7 +73,7 @@ describeInBrowser('the web planner: every page, accessible, at 375 px and by key
       await b.page.evaluate(async () => {
         const { access_token } = JSON.parse(localStorage.getItem('tripsage.session')!);
         const h = { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' };
-        await fetch('/api/v1/api-keys', { method: 'POST', headers: h, body: JSON.stringify({ service_name: 'openai', key_name: 'personal', value: 'sk-demo-0000-abcd' }) });
+        await fetch('/api/v1/api-keys', { method: 'POST', headers: h, body: JSON.stringify({ service_name: 'openai', key_name: 'personal', value: 'sk-demo-0000-0000-0000-abcd' }) });
         const trips = await (await fetch('/api/v1/trips', { headers: h })).json();
         await fetch('/api/v1/trip-comparisons', { method: 'POST', headers: h, body: JSON.stringify({ title: 'Which trip first?', trip_ids: trips.map((t: { id: number }) => t.id) }) });
       });

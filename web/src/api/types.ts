@@ -7,6 +7,12 @@ export type Decimal = string;
 export const TRIP_STATUSES = ['planning', 'booked', 'completed', 'canceled'] as const;
 export const TRIP_TYPES = ['leisure', 'business', 'family', 'solo', 'other'] as const;
 export type TripStatus = (typeof TRIP_STATUSES)[number];
+/** The caller's role on a trip (owner on their own; docs/trip-planning.md, "Travelling together"). */
+export const TRIP_ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
+export type TripRole = (typeof TRIP_ROLES)[number];
+/** The roles a collaborator can be given (the owner is not one: ownership is transferred). */
+export const COLLABORATOR_ROLES = ['viewer', 'editor', 'admin'] as const;
+export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
 
 interface Audit {
   created_at: string;
@@ -26,6 +32,9 @@ export interface Trip extends Audit {
   trip_type: (typeof TRIP_TYPES)[number];
   flexibility: unknown;
   description: string | null;
+  /** ISO 4217: the budget's currency, and the one every cost is converted into. */
+  currency: string;
+  role: TripRole;
 }
 
 export interface Flight extends Audit {
@@ -37,6 +46,7 @@ export interface Flight extends Audit {
   departure_time: string;
   arrival_time: string;
   price: Decimal;
+  currency: string;
   booking_link: string | null;
   booking_status: string;
 }
@@ -50,6 +60,7 @@ export interface Accommodation extends Audit {
   check_out_date: string;
   price_per_night: Decimal;
   total_price: Decimal;
+  currency: string;
   location: string;
   rating: Decimal | null;
   booking_status: string;
@@ -64,6 +75,7 @@ export interface Transportation extends Audit {
   departure_time: string;
   arrival_time: string;
   price: Decimal;
+  currency: string;
   provider_name: string | null;
   status: string;
 }
@@ -79,6 +91,7 @@ export interface ItineraryItem extends Audit {
   location: string | null;
   category: string | null;
   cost: Decimal | null;
+  currency: string;
   notes: string | null;
 }
 
@@ -106,7 +119,8 @@ export interface TripSummary {
   end_date: string;
   duration_days: number;
   travelers: number;
-  currency: string | null;
+  /** The trip's currency: every amount here is in it, except by_currency and unconverted. */
+  currency: string;
   budget: Decimal;
   planned: { flights: Decimal; accommodations: Decimal; transportation: Decimal; itinerary: Decimal };
   total: Decimal;
@@ -116,6 +130,28 @@ export interface TripSummary {
   per_traveller: Decimal;
   per_day: Decimal;
   counts: Record<string, number>;
+  /** false when some cost has no exchange rate: it is in `unconverted`, and in no total. */
+  complete: boolean;
+  by_currency: CurrencySubtotal[];
+  unconverted: UnconvertedCost[];
+}
+
+/** Per original currency: `amount` and `unconverted` in that currency, `converted` in the trip's. */
+export interface CurrencySubtotal {
+  currency: string;
+  amount: Decimal;
+  converted: Decimal;
+  unconverted: Decimal;
+  costs: number;
+  unconverted_costs: number;
+}
+
+export interface UnconvertedCost {
+  kind: 'flight' | 'accommodation' | 'transportation' | 'itinerary_item';
+  id: number;
+  currency: string;
+  amount: Decimal;
+  date: string;
 }
 
 export interface DayWarning {
@@ -129,6 +165,8 @@ export interface TripDay {
   date: string;
   beyond_trip: boolean;
   planned_cost: Decimal;
+  /** The day's item costs with no exchange rate, in their own currency (not in planned_cost). */
+  unconverted: { item_id: number; currency: string; amount: Decimal }[];
   items: ItineraryItem[];
   warnings: DayWarning[];
 }
@@ -138,6 +176,7 @@ export interface TripDays {
   start_date: string;
   end_date: string;
   duration_days: number;
+  currency: string;
   next_from_day: number | null;
   days: TripDay[];
 }
@@ -158,6 +197,7 @@ export interface TimelineEntry {
   destination: string | null;
   location: string | null;
   price: Decimal | null;
+  currency: string | null;
   status: string | null;
 }
 
@@ -169,6 +209,8 @@ export interface ComparisonTrip {
   end_date: string;
   days: number;
   travelers: number;
+  /** Version 2 comparisons: each trip's amounts are in its own currency. */
+  currency?: string;
   budget: Decimal;
   total_planned: Decimal;
   per_day: Decimal;
@@ -260,4 +302,80 @@ export interface SearchInsights {
   top_destinations: { destination: string; count: number; last_searched_at: string }[];
   travel_dates: { search_type: string; earliest: string | null; latest: string | null; searches_with_dates: number }[];
   unbooked_destinations: { destination: string; count: number; last_searched_at: string }[];
+}
+
+export interface Member {
+  user_id: string;
+  email: string;
+  name: string | null;
+  role: TripRole;
+  invited_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Invitation extends Audit {
+  id: number;
+  trip_id: number;
+  email: string;
+  role: CollaboratorRole;
+  invited_by: string | null;
+}
+
+export type InviteResult =
+  | { status: 'added'; collaborator: Member }
+  | { status: 'invited'; invitation: Invitation };
+
+export interface ShareLink {
+  id: number;
+  trip_id: number;
+  include_costs: boolean;
+  expires_at: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** Only in the answer that creates the link: the token is never shown again. */
+export interface NewShareLink extends ShareLink {
+  token: string;
+  path: string;
+}
+
+export interface SharedItem {
+  id: number;
+  day_number: number;
+  start_time: string;
+  end_time: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  category: string | null;
+  priority: number | null;
+  notes: string | null;
+  /** null unless the link includes costs. */
+  cost: Decimal | null;
+  currency: string | null;
+}
+
+export interface SharedTrip {
+  trip: {
+    id: number;
+    name: string;
+    destination: string;
+    start_date: string;
+    end_date: string;
+    duration_days: number;
+    travelers: number;
+    status: string;
+    trip_type: string;
+    description: string | null;
+    currency: string;
+    /** null unless the link includes costs. */
+    budget: Decimal | null;
+  };
+  include_costs: boolean;
+  next_from_day: number | null;
+  days: { day_number: number; date: string; items: SharedItem[] }[];
+  timeline: TimelineEntry[];
+  notes: { id: number; title: string; content: string; created_at: string; updated_at: string }[];
 }

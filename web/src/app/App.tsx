@@ -1,6 +1,6 @@
 /**
- * The app's routes. Pages that need a user sit under <RequireUser>; each trip section is a
- * child route of the trip page. New feature panels (travelling together, …) add a route here
+ * The app's routes. Pages that need a user sit under <RequireUser> (all but sign-in, sign-up and
+ * a share link's page); each trip section is a child route of the trip page. New feature panels (travelling together, …) add a route here
  * and, for a trip section, an entry in TRIP_TABS.
  */
 import type { ReactNode } from 'react';
@@ -14,12 +14,15 @@ import { MemoriesPage } from '../pages/MemoriesPage.tsx';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
 import { PricesPage } from '../pages/PricesPage.tsx';
 import { ProfilePage } from '../pages/ProfilePage.tsx';
+import { SharedPage } from '../pages/SharedPage.tsx';
 import { AssistantTab } from '../pages/trip/AssistantTab.tsx';
 import { BookingsTab } from '../pages/trip/BookingsTab.tsx';
 import { DaysTab } from '../pages/trip/DaysTab.tsx';
 import { NotesTab } from '../pages/trip/NotesTab.tsx';
 import { OptionsTab } from '../pages/trip/OptionsTab.tsx';
 import { OverviewTab } from '../pages/trip/OverviewTab.tsx';
+import { PeopleTab } from '../pages/trip/PeopleTab.tsx';
+import { ShareTab } from '../pages/trip/ShareTab.tsx';
 import { TimelineTab } from '../pages/trip/TimelineTab.tsx';
 import { TripPage } from '../pages/trip/TripPage.tsx';
 import { EditTripPage, NewTripPage } from '../pages/trips/TripFormPage.tsx';
@@ -35,6 +38,8 @@ export function App() {
         <Route path="/" element={<Navigate to="/trips" replace />} />
         <Route path="/sign-in" element={<AuthPage mode="sign-in" />} />
         <Route path="/sign-up" element={<AuthPage mode="sign-up" />} />
+        {/* Public: a share link's read-only page needs no account. */}
+        <Route path="/shared/:token" element={<SharedPage />} />
         <Route path="/trips" element={user(<TripsPage />)} />
         <Route path="/trips/new" element={user(<NewTripPage />)} />
         <Route path="/trips/:tripId/edit" element={user(<EditTripPage />)} />
@@ -45,6 +50,8 @@ export function App() {
           <Route path="bookings" element={<BookingsTab />} />
           <Route path="notes" element={<NotesTab />} />
           <Route path="options" element={<OptionsTab />} />
+          <Route path="people" element={<PeopleTab />} />
+          <Route path="share" element={<ShareTab />} />
           <Route path="assistant" element={<AssistantTab />} />
         </Route>
         <Route path="/comparisons" element={user(<ComparisonsPage />)} />

@@ -12,6 +12,9 @@ export const keys = {
   profile: ['profile'] as const,
   memories: ['memories'] as const,
   keys: ['api-keys'] as const,
+  currencies: ['currencies'] as const,
+  /** A share link's read-only view: public, and not tied to the signed-in user. */
+  shared: (token: string, fromDay: number) => ['shared', token, fromDay] as const,
 };
 
 export function invalidateTrip(qc: QueryClient, tripId: number): Promise<void> {

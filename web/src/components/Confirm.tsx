@@ -5,8 +5,10 @@
 import { useId, useRef, useState } from 'react';
 import { ErrorNotice } from './Status.tsx';
 
-export function ConfirmButton({ label, question, confirmLabel = label, onConfirm, className = 'danger' }: {
+export function ConfirmButton({ label, ariaLabel, question, confirmLabel = label, onConfirm, className = 'danger' }: {
   label: string;
+  /** A fuller name for screen readers where the same label repeats (it must contain `label`). */
+  ariaLabel?: string;
   question: string;
   confirmLabel?: string;
   onConfirm: () => Promise<unknown>;
@@ -31,7 +33,7 @@ export function ConfirmButton({ label, question, confirmLabel = label, onConfirm
   };
   return (
     <>
-      <button type="button" className={className} onClick={() => { setError(null); dialog.current?.showModal(); }}>
+      <button type="button" className={className} aria-label={ariaLabel} onClick={() => { setError(null); dialog.current?.showModal(); }}>
         {label}
       </button>
       <dialog ref={dialog} aria-labelledby={titleId} className="confirm">

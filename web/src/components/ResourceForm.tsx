@@ -6,6 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { bodyOf, type FieldKind } from '../lib/forms.ts';
 import { fromLocalInput, toLocalInput } from '../lib/datetime.ts';
+import { useCurrencyFields } from '../app/currencies.ts';
 import { ErrorNotice } from './Status.tsx';
 
 export interface Field {
@@ -37,7 +38,7 @@ export function valuesOf(fields: Field[], row: Record<string, unknown> | undefin
   return out;
 }
 
-export function ResourceForm({ fields, initial, mode, submitLabel, onSubmit, onCancel, title, defaults }: {
+export function ResourceForm({ fields: given, initial, mode, submitLabel, onSubmit, onCancel, title, defaults }: {
   fields: Field[];
   initial?: Record<string, unknown>;
   defaults?: Values;
@@ -47,6 +48,8 @@ export function ResourceForm({ fields, initial, mode, submitLabel, onSubmit, onC
   onSubmit: (body: Record<string, unknown>) => Promise<unknown>;
   onCancel?: () => void;
 }) {
+  // A `currency` field offers the codes the API accepts (GET /api/v1/currencies).
+  const fields = useCurrencyFields(given);
   const [values, setValues] = useState<Values>(() => ({ ...valuesOf(fields, initial), ...defaults }));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -86,7 +89,7 @@ export function ResourceForm({ fields, initial, mode, submitLabel, onSubmit, onC
             control = (
               <select {...common} value={String(v ?? '')} onChange={(e) => set(f.name, e.target.value)}>
                 {!f.required && <option value="">—</option>}
-                {f.options.map((o) => <option key={o} value={o}>{o}</option>)}
+                {optionsWith(f.options, String(v ?? '')).map((o) => <option key={o} value={o}>{o}</option>)}
               </select>
             );
           } else if (f.multiline) {
@@ -121,6 +124,11 @@ export function ResourceForm({ fields, initial, mode, submitLabel, onSubmit, onC
       </div>
     </form>
   );
+}
+
+/** The options, with the current value first if they lack it (a list still loading, an old value). */
+function optionsWith(options: readonly string[], current: string): readonly string[] {
+  return current && !options.includes(current) ? [current, ...options] : options;
 }
 
 function inputType(f: Field): string {

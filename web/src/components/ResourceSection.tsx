@@ -1,6 +1,7 @@
 /**
  * A trip's collection (flights, stays, transport, notes): the list, an add form, and per row an
- * edit form and a delete with confirmation. Every write refreshes the trip's views.
+ * edit form and a delete with confirmation. Every write refreshes the trip's views. `readOnly`
+ * (a viewer's role) shows the list alone.
  */
 import { useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -14,7 +15,7 @@ interface Row {
   id: number;
 }
 
-export function ResourceSection<T extends Row>({ tripId, path, noun, title, fields, render, emptyText, defaults }: {
+export function ResourceSection<T extends Row>({ tripId, path, noun, title, fields, render, emptyText, defaults, readOnly = false }: {
   tripId: number;
   path: string;
   noun: string;
@@ -23,6 +24,7 @@ export function ResourceSection<T extends Row>({ tripId, path, noun, title, fiel
   render: (row: T) => ReactNode;
   emptyText: string;
   defaults?: Record<string, string>;
+  readOnly?: boolean;
 }) {
   const base = `/api/v1/trips/${tripId}/${path}`;
   const qc = useQueryClient();
@@ -35,9 +37,9 @@ export function ResourceSection<T extends Row>({ tripId, path, noun, title, fiel
     <section aria-labelledby={headingId} className="resource-section">
       <div className="section-head">
         <h2 id={headingId}>{title}</h2>
-        {!adding && <button type="button" onClick={() => setAdding(true)}>Add {noun}</button>}
+        {!adding && !readOnly && <button type="button" onClick={() => setAdding(true)}>Add {noun}</button>}
       </div>
-      {adding && (
+      {adding && !readOnly && (
         <ResourceForm
           title={`New ${noun}`}
           fields={fields}
@@ -77,17 +79,19 @@ export function ResourceSection<T extends Row>({ tripId, path, noun, title, fiel
                   ) : (
                     <>
                       <div className="row-body">{render(row)}</div>
-                      <div className="actions">
-                        <button type="button" className="secondary" onClick={() => setEditing(row.id)}>Edit</button>
-                        <ConfirmButton
-                          label="Delete"
-                          question={`Delete this ${noun}?`}
-                          onConfirm={async () => {
-                            await api.delete(`${base}/${row.id}`);
-                            await refresh();
-                          }}
-                        />
-                      </div>
+                      {!readOnly && (
+                        <div className="actions">
+                          <button type="button" className="secondary" onClick={() => setEditing(row.id)}>Edit</button>
+                          <ConfirmButton
+                            label="Delete"
+                            question={`Delete this ${noun}?`}
+                            onConfirm={async () => {
+                              await api.delete(`${base}/${row.id}`);
+                              await refresh();
+                            }}
+                          />
+                        </div>
+                      )}
                     </>
                   )}
                 </li>

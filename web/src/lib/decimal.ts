@@ -102,3 +102,12 @@ export function fractionToPercent(value: string | null | undefined): string {
   const frac = scale ? `.${digits.slice(digits.length - scale)}` : '';
   return `${p.negative && p.digits !== 0n ? '-' : ''}${whole}${frac}`;
 }
+
+/**
+ * An amount with its currency ("1,234.50 EUR"): the API's digits, grouped, and the ISO code as
+ * the API gave it. No conversion ever happens here: converted amounts come from the API.
+ */
+export function formatMoney(value: string | null | undefined, currency: string | null | undefined): string {
+  const amount = formatAmount(value);
+  return value === null || value === undefined || !currency ? amount : `${amount} ${currency}`;
+}

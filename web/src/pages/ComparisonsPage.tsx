@@ -9,7 +9,7 @@ import { PageTitle } from '../app/Layout.tsx';
 import { keys } from '../app/queries.ts';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { Empty, ErrorNotice, QueryState } from '../components/Status.tsx';
-import { formatAmount } from '../lib/decimal.ts';
+import { formatMoney } from '../lib/decimal.ts';
 import { longDate } from '../lib/datetime.ts';
 
 export function ComparisonsPage() {
@@ -73,20 +73,21 @@ function NewComparison() {
   );
 }
 
+// Each trip's amounts are in its own currency (version 2): nothing is converted across trips.
 const ROWS: [string, (t: ComparisonTrip) => string][] = [
   ['Destination', (t) => t.destination],
   ['Dates', (t) => `${longDate(t.start_date)} – ${longDate(t.end_date)}`],
   ['Days', (t) => String(t.days)],
   ['Travellers', (t) => String(t.travelers)],
-  ['Budget', (t) => formatAmount(t.budget)],
-  ['Planned', (t) => formatAmount(t.total_planned)],
-  ['Headroom', (t) => `${formatAmount(t.budget_headroom)}${t.over_budget ? ' (over budget)' : ''}`],
-  ['Per day', (t) => formatAmount(t.per_day)],
-  ['Per traveller', (t) => formatAmount(t.per_traveller)],
-  ['Flights', (t) => formatAmount(t.planned_by_category.flights)],
-  ['Stays', (t) => formatAmount(t.planned_by_category.accommodations)],
-  ['Local transport', (t) => formatAmount(t.planned_by_category.transportation)],
-  ['Activities', (t) => formatAmount(t.planned_by_category.itinerary)],
+  ['Budget', (t) => formatMoney(t.budget, t.currency)],
+  ['Planned', (t) => formatMoney(t.total_planned, t.currency)],
+  ['Headroom', (t) => `${formatMoney(t.budget_headroom, t.currency)}${t.over_budget ? ' (over budget)' : ''}`],
+  ['Per day', (t) => formatMoney(t.per_day, t.currency)],
+  ['Per traveller', (t) => formatMoney(t.per_traveller, t.currency)],
+  ['Flights', (t) => formatMoney(t.planned_by_category.flights, t.currency)],
+  ['Stays', (t) => formatMoney(t.planned_by_category.accommodations, t.currency)],
+  ['Local transport', (t) => formatMoney(t.planned_by_category.transportation, t.currency)],
+  ['Activities', (t) => formatMoney(t.planned_by_category.itinerary, t.currency)],
 ];
 
 function ComparisonView({ comparison }: { comparison: Comparison }) {

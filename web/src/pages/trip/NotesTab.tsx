@@ -1,10 +1,10 @@
 /**
- * The trip's notes.
+ * The trip's notes (read-only for a viewer).
  */
 import type { Note } from '../../api/types.ts';
 import { ResourceSection } from '../../components/ResourceSection.tsx';
 import { instant } from '../../lib/datetime.ts';
-import { useTripId } from './TripPage.tsx';
+import { useCan, useTripId } from './TripPage.tsx';
 
 const noteFields = [
   { name: 'title', label: 'Title', kind: 'text', required: true },
@@ -15,6 +15,7 @@ export function NotesTab() {
   return (
     <ResourceSection<Note>
       tripId={useTripId()} path="notes" noun="note" title="Notes" fields={[...noteFields]} emptyText="No notes yet."
+      readOnly={!useCan('edit')}
       render={(n) => (
         <>
           <strong>{n.title}</strong>

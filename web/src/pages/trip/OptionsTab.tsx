@@ -1,6 +1,6 @@
 /**
  * Saved options (alternatives under consideration): add, select one per type (the API deselects
- * the others of that type), delete.
+ * the others of that type), delete — editors and up; a viewer sees the list.
  */
 import { useId, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -10,11 +10,12 @@ import { invalidateTrip, keys } from '../../app/queries.ts';
 import { ConfirmButton } from '../../components/Confirm.tsx';
 import { Empty, ErrorNotice, QueryState } from '../../components/Status.tsx';
 import { describeOption, optionDataOf } from '../../lib/options.ts';
-import { useTripId } from './TripPage.tsx';
+import { useCan, useTripId } from './TripPage.tsx';
 
 export function OptionsTab() {
   const tripId = useTripId();
   const qc = useQueryClient();
+  const canEdit = useCan('edit');
   const base = `/api/v1/trips/${tripId}/saved-options`;
   const query = useQuery({ queryKey: keys.tripPart(tripId, 'saved-options'), queryFn: () => api.get<SavedOption[]>(base, { limit: 1000, order: 'option_type.asc' }) });
   const [error, setError] = useState<unknown>(null);
@@ -30,7 +31,7 @@ export function OptionsTab() {
   return (
     <section aria-labelledby="options-heading">
       <h2 id="options-heading">Saved options</h2>
-      <AddOption onAdd={(body) => act(() => api.post(base, body))} />
+      {canEdit && <AddOption onAdd={(body) => act(() => api.post(base, body))} />}
       <ErrorNotice error={error} />
       <QueryState query={query} what="Loading saved options">
         {(rows) =>
@@ -44,7 +45,7 @@ export function OptionsTab() {
                     <span className="badge">{o.option_type}</span> {o.is_selected && <strong>Selected</strong>}
                     <div>{describeOption(o.option_data)}</div>
                   </div>
-                  <div className="actions">
+                  {canEdit && <div className="actions">
                     <button type="button" className="secondary" disabled={o.is_selected} onClick={() => void act(() => api.patch(`${base}/${o.id}`, { is_selected: true }))}>
                       {o.is_selected ? 'Selected' : 'Select'}
                     </button>
@@ -52,7 +53,7 @@ export function OptionsTab() {
                       await api.delete(`${base}/${o.id}`);
                       await invalidateTrip(qc, tripId);
                     }} />
-                  </div>
+                  </div>}
                 </li>
               ))}
             </ul>

@@ -1,5 +1,8 @@
 import type { Field } from '../../components/ResourceForm.tsx';
 
+// Every cost has its currency (the trip's by default, set by the form's defaults); the options
+// are the API's list, filled in by useCurrencyFields.
+
 export const itemFields: Field[] = [
   { name: 'title', label: 'Title', kind: 'text', required: true },
   { name: 'start_time', label: 'Starts', kind: 'time', required: true },
@@ -7,6 +10,7 @@ export const itemFields: Field[] = [
   { name: 'location', label: 'Location', kind: 'text' },
   { name: 'category', label: 'Category', kind: 'text', placeholder: 'sightseeing, food…' },
   { name: 'cost', label: 'Cost', kind: 'money', placeholder: '15.00' },
+  { name: 'currency', label: 'Currency', kind: 'text', required: true, options: [] },
   { name: 'description', label: 'Description', kind: 'text', multiline: true },
 ];
 
@@ -17,6 +21,7 @@ export const flightFields: Field[] = [
   { name: 'departure_time', label: 'Departs', kind: 'instant', required: true },
   { name: 'arrival_time', label: 'Arrives', kind: 'instant', required: true },
   { name: 'price', label: 'Price', kind: 'money', required: true, placeholder: '612.30' },
+  { name: 'currency', label: 'Currency', kind: 'text', required: true, options: [] },
   { name: 'booking_status', label: 'Booking status', kind: 'text', required: true, options: ['saved', 'booked', 'canceled'] },
 ];
 
@@ -28,6 +33,7 @@ export const stayFields: Field[] = [
   { name: 'check_out_date', label: 'Check-out', kind: 'date', required: true },
   { name: 'price_per_night', label: 'Price per night', kind: 'money', required: true },
   { name: 'total_price', label: 'Total price', kind: 'money', required: true },
+  { name: 'currency', label: 'Currency', kind: 'text', required: true, options: [] },
   { name: 'rating', label: 'Rating (0–5)', kind: 'money' },
   { name: 'booking_status', label: 'Booking status', kind: 'text', required: true, options: ['saved', 'booked', 'canceled'] },
 ];
@@ -39,5 +45,6 @@ export const transportFields: Field[] = [
   { name: 'departure_time', label: 'Departs', kind: 'instant', required: true },
   { name: 'arrival_time', label: 'Arrives', kind: 'instant', required: true },
   { name: 'price', label: 'Price', kind: 'money', required: true },
+  { name: 'currency', label: 'Currency', kind: 'text', required: true, options: [] },
   { name: 'provider_name', label: 'Provider', kind: 'text' },
 ];

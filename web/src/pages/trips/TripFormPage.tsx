@@ -8,7 +8,8 @@ import type { Trip } from '../../api/types.ts';
 import { PageTitle } from '../../app/Layout.tsx';
 import { invalidateTrip, keys } from '../../app/queries.ts';
 import { ResourceForm } from '../../components/ResourceForm.tsx';
-import { QueryState } from '../../components/Status.tsx';
+import { Empty, QueryState } from '../../components/Status.tsx';
+import { can } from '../../lib/roles.ts';
 import { tripDefaults, tripFields } from './tripFields.ts';
 
 export function NewTripPage() {
@@ -42,7 +43,9 @@ export function EditTripPage() {
     <section>
       <PageTitle>Edit trip</PageTitle>
       <QueryState query={query} what="Loading the trip">
-        {(trip) => (
+        {(trip) => !can(trip.role, 'edit') ? (
+          <Empty><p>As a {trip.role} of “{trip.name}” you can read it but not change it.</p></Empty>
+        ) : (
           <ResourceForm
             fields={tripFields}
             initial={trip as unknown as Record<string, unknown>}

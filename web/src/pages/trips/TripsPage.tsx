@@ -1,6 +1,7 @@
 /**
- * My trips: filter by status, search by name or destination (kept in the URL), page through them,
- * and create, edit, duplicate or delete.
+ * My trips — my own and those shared with me, each marked with my role: filter by whose (scope),
+ * status, search by name or destination (kept in the URL), page through them, and create, edit,
+ * duplicate or delete (the controls my role on a trip does not allow are not shown).
  */
 import { useEffect, useId, useState } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -11,21 +12,25 @@ import { PageTitle } from '../../app/Layout.tsx';
 import { keys } from '../../app/queries.ts';
 import { ConfirmButton } from '../../components/Confirm.tsx';
 import { Empty, ErrorNotice, QueryState } from '../../components/Status.tsx';
-import { formatAmount } from '../../lib/decimal.ts';
+import { formatMoney } from '../../lib/decimal.ts';
 import { longDate } from '../../lib/datetime.ts';
+import { can, roleLabel } from '../../lib/roles.ts';
 import { duplicateTrip } from './duplicate.ts';
 
 const PAGE = 20;
+/** The API's `scope` filter: [value, label]. */
+const SCOPES = [['', 'All my trips'], ['mine', 'Mine'], ['shared', 'Shared with me']] as const;
 
 export function TripsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
   const q = params.get('q') ?? '';
+  const scope = SCOPES.some(([v]) => v === params.get('scope')) ? params.get('scope')! : '';
   const page = Math.max(0, Number(params.get('page') ?? 0) || 0);
-  const filters = { status, q, page };
+  const filters = { scope, status, q, page };
   const query = useQuery({
     queryKey: keys.trips(filters),
-    queryFn: () => api.page<Trip>('/api/v1/trips', { status, q, limit: PAGE, offset: page * PAGE, order: 'start_date.asc' }),
+    queryFn: () => api.page<Trip>('/api/v1/trips', { scope, status, q, limit: PAGE, offset: page * PAGE, order: 'start_date.asc' }),
     placeholderData: keepPreviousData,
   });
   const update = (changes: Record<string, string>) => {
@@ -41,12 +46,18 @@ export function TripsPage() {
   return (
     <section>
       <PageTitle actions={<Link className="button" to="/trips/new">New trip</Link>}>My trips</PageTitle>
-      <TripFilters status={status} q={q} onChange={update} />
+      <TripFilters scope={scope} status={status} q={q} onChange={update} />
       <QueryState query={query} what="Loading trips">
         {({ rows, total }) =>
           rows.length === 0 ? (
             <Empty>
-              {status || q ? <p>No trips match these filters.</p> : <p>No trips yet. <Link to="/trips/new">Plan your first trip</Link>.</p>}
+              {status || q ? (
+                <p>No trips match these filters.</p>
+              ) : scope === 'shared' ? (
+                <p>No trips are shared with you yet. When someone invites you to a trip, it appears here.</p>
+              ) : (
+                <p>No trips yet. <Link to="/trips/new">Plan your first trip</Link>.</p>
+              )}
             </Empty>
           ) : (
             <>
@@ -63,12 +74,18 @@ export function TripsPage() {
   );
 }
 
-function TripFilters({ status, q, onChange }: { status: string; q: string; onChange: (c: Record<string, string>) => void }) {
+function TripFilters({ scope, status, q, onChange }: { scope: string; status: string; q: string; onChange: (c: Record<string, string>) => void }) {
   const id = useId();
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
   return (
     <form className="filters" role="search" aria-label="Filter trips" onSubmit={(e) => { e.preventDefault(); onChange({ q: text.trim() }); }}>
+      <div className="field">
+        <label htmlFor={`${id}-scope`}>Whose</label>
+        <select id={`${id}-scope`} value={scope} onChange={(e) => onChange({ scope: e.target.value })}>
+          {SCOPES.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+        </select>
+      </div>
       <div className="field">
         <label htmlFor={`${id}-status`}>Status</label>
         <select id={`${id}-status`} value={status} onChange={(e) => onChange({ status: e.target.value })}>
@@ -106,24 +123,27 @@ function TripCard({ trip }: { trip: Trip }) {
   return (
     <li className="card">
       <h2><Link to={`/trips/${trip.id}`}>{trip.name}</Link></h2>
+      <p><span className={`badge role-${trip.role}`} data-testid="trip-role">{roleLabel(trip.role)}</span></p>
       <p className="muted">{trip.destination}</p>
       <p>{longDate(trip.start_date)} – {longDate(trip.end_date)}</p>
       <p>
-        <span className={`badge status-${trip.status}`}>{trip.status}</span> · budget {formatAmount(trip.budget)} · {trip.travelers} traveller{trip.travelers === 1 ? '' : 's'}
+        <span className={`badge status-${trip.status}`}>{trip.status}</span> · budget {formatMoney(trip.budget, trip.currency)} · {trip.travelers} traveller{trip.travelers === 1 ? '' : 's'}
       </p>
       <div className="actions">
-        <Link className="button secondary" to={`/trips/${trip.id}/edit`} aria-label={`Edit ${trip.name}`}>Edit</Link>
+        {can(trip.role, 'edit') && <Link className="button secondary" to={`/trips/${trip.id}/edit`} aria-label={`Edit ${trip.name}`}>Edit</Link>}
         <button type="button" className="secondary" disabled={copying} onClick={() => void duplicate()} aria-label={`Duplicate ${trip.name}`}>
           {copying ? 'Copying…' : 'Duplicate'}
         </button>
-        <ConfirmButton
-          label="Delete"
-          question={`Delete “${trip.name}” and everything planned in it? This cannot be undone.`}
-          onConfirm={async () => {
-            await api.delete(`/api/v1/trips/${trip.id}`);
-            await qc.invalidateQueries({ queryKey: ['trips'] });
-          }}
-        />
+        {can(trip.role, 'delete') && (
+          <ConfirmButton
+            label="Delete"
+            question={`Delete “${trip.name}” and everything planned in it? This cannot be undone.`}
+            onConfirm={async () => {
+              await api.delete(`/api/v1/trips/${trip.id}`);
+              await qc.invalidateQueries({ queryKey: ['trips'] });
+            }}
+          />
+        )}
       </div>
       <ErrorNotice error={error} title="Could not duplicate" />
     </li>
