@@ -38,7 +38,7 @@ export async function startServer({ demo = false, rates }: { demo?: boolean; rat
   if (rates) {
     const file = join(dataDir, 'rates.csv');
     writeFileSync(file, rates);
-    const imported = await tripsage(['--data-dir', dataDir, 'rates', 'import', file], {}, 600_000);
+    const imported = await tripsage(['--data-dir', dataDir, 'rates', 'import', file], {}, { timeoutMs: 600_000 });
     expect(imported.code, imported.stderr + imported.stdout).toBe(0);
   }
   return spawnServe(['--data-dir', dataDir]);
