@@ -33,7 +33,7 @@ export function CurrencyBreakdown({ summary: s }: { summary: TripSummary }) {
   return (
     <section aria-labelledby="by-currency-heading">
       <h3 id="by-currency-heading">Costs by currency</h3>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="by-currency-heading">
         <table data-testid="by-currency">
           <thead>
             <tr>
