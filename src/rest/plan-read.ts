@@ -3,7 +3,7 @@
  * and relationship looked up in the schema cache, embedding bounded in depth and count, and each
  * node's rows capped at max-rows.
  */
-import { aggregatesNotAllowed, notImplemented, queryParamError, tableNotFound } from './errors.ts';
+import { aggregatesNotAllowed, queryParamError, tableNotFound } from './errors.ts';
 import { applyConditions } from './plan-conditions.ts';
 import { castType, resolveField } from './plan-fields.ts';
 import type { NodeColumn, NodeSource, OutputItem, PlanEnv, ReadNode, ResolvedField } from './plan-types.ts';
@@ -100,7 +100,6 @@ function childNode(b: Build, parent: ReadNode, item: SelectRelation, q: QueryPar
   const alias = unique(`${short(target.name)}_${depth}`, b.aliases);
   const key = item.alias ?? item.name;
   const path = [...parentPath, key];
-  if (item.spread && !rel.toOne) throw notImplemented(`A spread operation on '${item.name}' is only possible on to-one relationships`);
   const node: ReadNode = {
     source: rel.cardinality === 'computed' ? { kind: 'computed', routine: rel.routine! } : { kind: 'relation', relation: target },
     alias, name: item.name, key, origin: target.name,

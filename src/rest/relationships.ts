@@ -34,6 +34,11 @@ export interface Relationship {
   routine?: Routine;
   /** Whether at most one target row matches an origin row. */
   toOne: boolean;
+  /**
+   * The target is a view (related through its base table's key): named by the view's name only,
+   * never by the key's name or column, which mean the key's own table (as with PostgREST).
+   */
+  targetIsView?: boolean;
 }
 
 export interface ForeignKey {
@@ -45,6 +50,7 @@ export interface ForeignKey {
 }
 
 const qn = (t: QualifiedName): QualifiedName => ({ schema: t.schema, name: t.name });
+const viewTarget = (t: Table): { targetIsView?: true } => (t.kind === 'table' ? {} : { targetIsView: true });
 const swap = (cols: [string, string][]): [string, string][] => cols.map(([a, b]) => [b, a]);
 
 export function buildRelationships(tables: Map<string, Table>, fks: ForeignKey[], routines: Routine[]): Map<string, Relationship[]> {
@@ -54,8 +60,8 @@ export function buildRelationships(tables: Map<string, Table>, fks: ForeignKey[]
     const isSelf = keyOf(fk.table) === keyOf(fk.foreign);
     const forward = fk.oneToOne ? 'one-to-one' : 'many-to-one';
     const back = fk.oneToOne ? 'one-to-one' : 'one-to-many';
-    all.push({ table: qn(fk.table), foreignTable: qn(fk.foreign), cardinality: forward, isSelf, constraint: fk.name, columns: fk.columns, toOne: true });
-    all.push({ table: qn(fk.foreign), foreignTable: qn(fk.table), cardinality: back, isSelf, constraint: fk.name, columns: swap(fk.columns), toOne: back === 'one-to-one' });
+    all.push({ table: qn(fk.table), foreignTable: qn(fk.foreign), cardinality: forward, isSelf, constraint: fk.name, columns: fk.columns, toOne: true, ...viewTarget(fk.foreign) });
+    all.push({ table: qn(fk.foreign), foreignTable: qn(fk.table), cardinality: back, isSelf, constraint: fk.name, columns: swap(fk.columns), toOne: back === 'one-to-one', ...viewTarget(fk.table) });
   }
   all.push(...manyToMany(tables, all));
   for (const r of routines) {
@@ -115,7 +121,7 @@ export function findRelationship(
       }
       return byTable && r.cardinality === 'one-to-many' && singleColumn(r, 1) === hint;
     }
-    if (hint === undefined) return byTable || target === r.constraint || singleColumn(r, 0) === target;
+    if (hint === undefined) return byTable || (!r.targetIsView && (target === r.constraint || singleColumn(r, 0) === target));
     return (
       byTable &&
       (hint === r.constraint || singleColumn(r, 0) === hint || singleColumn(r, 1) === hint || hint === r.junction?.table.name)

@@ -4,6 +4,7 @@
  * parameters); a function with a single unnamed json/jsonb/text parameter takes a POST body whole.
  */
 import { ambiguousFunction, noFunction } from './errors.ts';
+import { closest } from './fuzzy.ts';
 import type { Routine, SchemaCache } from './schema-cache.ts';
 
 export type BodyKind = 'json' | 'text' | 'xml' | 'octet' | 'form' | 'none';
@@ -35,8 +36,12 @@ export function findRoutine(cache: SchemaCache, schema: string, name: string, ke
     const signatures = found.map((r) => ({ n: r.params.length, text: `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(', ')})` }));
     throw ambiguousFunction(signatures.sort((a, b) => a.n - b.n || a.text.localeCompare(b.text)).map((x) => x.text));
   }
-  throw notFound(cache, schema, name, [...keys].sort(), post, body, overloads);
+  // PostgREST's cache also holds the functions of one row (computed fields), which /rpc cannot call.
+  throw notFound(cache, schema, name, [...keys].sort(), post, body, (cache.routines.get(`${schema}.${name}`) ?? []).filter(inSchemaCache));
 }
+
+/** A function PostgREST's schema cache holds: callable by /rpc, or a function of one row. */
+const inSchemaCache = (r: Routine): boolean => r.callable || r.argumentRelation !== null;
 
 function notFound(cache: SchemaCache, schema: string, name: string, keys: string[], post: boolean, body: BodyKind, overloads: Routine[]) {
   const fn = `${schema}.${name}`;
@@ -50,12 +55,12 @@ function notFound(cache: SchemaCache, schema: string, name: string, keys: string
   let hint: string | null = null;
   if (!single) {
     if (overloads.length === 0) {
-      const names = [...cache.routines.values()].flat().filter((r) => r.schema === schema).map((r) => r.name);
-      const near = closest(name, names, 0.75);
+      const names = [...cache.routines.values()].flat().filter((r) => r.schema === schema && inSchemaCache(r)).map((r) => r.name);
+      const near = closest(name, names);
       if (near) hint = `Perhaps you meant to call the function ${schema}.${near}`;
     } else {
       const signature = (list: string[]) => `(${[...list].sort().join(', ')})`;
-      const near = closest(signature(keys), overloads.map((r) => signature(r.params.map((p) => p.name))), 0.33);
+      const near = closest(signature(keys), overloads.map((r) => signature(r.params.map((p) => p.name))));
       if (near) hint = `Perhaps you meant to call the function ${schema}.${name}${near}`;
     }
   }
@@ -64,29 +69,4 @@ function notFound(cache: SchemaCache, schema: string, name: string, keys: string
     `Searched for the function ${fn}${tail}, but no matches were found in the schema cache.`,
     hint,
   );
-}
-
-/** The candidate most like `word` (trigram similarity), if at least `min` alike and not itself. */
-export function closest(word: string, candidates: string[], min: number): string | undefined {
-  let best: { c: string; score: number } | undefined;
-  for (const c of new Set(candidates)) {
-    const score = similarity(word, c);
-    if (c !== word && score >= min && (!best || score > best.score)) best = { c, score };
-  }
-  return best?.c;
-}
-
-function trigrams(s: string): Set<string> {
-  const padded = `  ${s.toLowerCase()} `;
-  const out = new Set<string>();
-  for (let i = 0; i + 3 <= padded.length; i++) out.add(padded.slice(i, i + 3));
-  return out;
-}
-
-function similarity(a: string, b: string): number {
-  const ta = trigrams(a);
-  const tb = trigrams(b);
-  let common = 0;
-  for (const t of ta) if (tb.has(t)) common++;
-  return common / (ta.size + tb.size - common);
 }

@@ -144,3 +144,16 @@ UNION ALL
 SELECT 'function', n.nspname, p.proname
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = $1 AND p.prokind = 'f' AND has_function_privilege(p.oid, 'EXECUTE')`;
+
+/**
+ * Views of the exposed schemas with their query tree as text (pg_rewrite's `_RETURN` rule): which
+ * base column each view column shows is read from it (view-columns.ts), so foreign keys of the base
+ * tables relate views too, as PostgREST's do.
+ */
+export const VIEWS_SQL = `
+SELECT c.oid::int8 AS oid, r.ev_action::text AS action
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_rewrite r ON r.ev_class = c.oid AND r.rulename = '_RETURN'
+ WHERE n.nspname = ANY ($1::text[])
+   AND c.relkind IN ('v', 'm')`;

@@ -7,7 +7,8 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { buildRelationships, type Relationship } from './relationships.ts';
-import { COLUMNS_SQL, FOREIGN_KEYS_SQL, FUNCTIONS_SQL, TABLES_SQL, TYPES_SQL } from './schema-cache.sql.ts';
+import { COLUMNS_SQL, FOREIGN_KEYS_SQL, FUNCTIONS_SQL, TABLES_SQL, TYPES_SQL, VIEWS_SQL } from './schema-cache.sql.ts';
+import { viewForeignKeys } from './view-columns.ts';
 
 export interface QualifiedName {
   schema: string;
@@ -103,10 +104,10 @@ type Row = Record<string, any>;
 const WHOLE_BODY_TYPES = ['bytea', 'json', 'jsonb', 'text', 'xml'];
 
 export async function loadSchemaCache(db: Database, schemas: string[]): Promise<SchemaCache> {
-  const [tables, columns, fks, functions, types] = await db.kysely.transaction().execute(async (trx) => {
+  const [tables, columns, fks, functions, types, views] = await db.kysely.transaction().execute(async (trx) => {
     await sql`SELECT set_config('search_path', 'pg_catalog', true)`.execute(trx);
     const run = async (text: string) => (await trx.executeQuery<Row>(CompiledQuery.raw(text, [schemas]))).rows;
-    return [await run(TABLES_SQL), await run(COLUMNS_SQL), await run(FOREIGN_KEYS_SQL), await run(FUNCTIONS_SQL), await run(TYPES_SQL)];
+    return [await run(TABLES_SQL), await run(COLUMNS_SQL), await run(FOREIGN_KEYS_SQL), await run(FUNCTIONS_SQL), await run(TYPES_SQL), await run(VIEWS_SQL)];
   });
   const byOid = new Map<number, Table>();
   const tableMap = new Map<string, Table>();
@@ -144,6 +145,7 @@ export async function loadSchemaCache(db: Database, schemas: string[]): Promise<
   }
   for (const [alias, name] of Object.entries(TYPE_ALIASES)) typeMap.set(alias, `"pg_catalog".${quoteIdent(name)}`);
   const fkList = fks.map((r) => ({ name: r.name as string, table: byOid.get(Number(r.table_oid)), foreign: byOid.get(Number(r.foreign_oid)), columns: r.columns as [string, string][], oneToOne: r.one_to_one as boolean }));
+  fkList.push(...viewForeignKeys(fkList, views.map((v) => ({ oid: Number(v.oid), action: v.action as string })), byOid));
   return {
     schemas,
     tables: tableMap,

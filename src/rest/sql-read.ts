@@ -4,23 +4,24 @@
  * aggregated with `json_agg` — so the database builds the JSON, and `!inner` becomes an inner join.
  * Also the count query (the root's filters only, with EXISTS for inner embeds).
  */
-import type { Condition, OutputItem, ReadNode, ResolvedField } from './plan-types.ts';
+import type { Condition, ReadNode } from './plan-types.ts';
 import type { Range } from './query-ast.ts';
-import { jsonPathSql, operationSql, orderSql, quoteIdent, type Params } from './sql-fragments.ts';
+import { operationSql, orderSql, quoteIdent, type Params } from './sql-fragments.ts';
+import { fieldSql, groupBy, selectEntries, spreadColumns } from './sql-select.ts';
 import { quoteQualified } from './schema-cache.ts';
 
 /** The name of the mutation's or call's result in the statements that read it. */
 export const SOURCE = 'pgrst_source';
 
 export function readSql(node: ReadNode, p: Params): string {
-  const columns = selectList(node, p);
+  const entries = selectEntries(node, p);
   const joins = node.children.map((c) => lateralJoin(c, p)).join('');
   const where = [...joinConditions(node), ...node.where.map((c) => conditionSql(c, p, 'main'))];
-  const groupBy = groupByOrdinals(node);
+  const grouping = groupBy(node, entries);
   return (
-    `SELECT ${columns.join(', ')} FROM ${fromSql(node)}${joins}` +
+    `SELECT ${entries.map((e) => e.sql).join(', ')} FROM ${fromSql(node)}${joins}` +
     (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-    (groupBy ? ` GROUP BY ${groupBy}` : '') +
+    (grouping ? ` GROUP BY ${grouping}` : '') +
     (node.order.length ? ` ORDER BY ${node.order.map((o) => orderSql(fieldSql(o.field, p), o.direction, o.nulls)).join(', ')}` : '') +
     rangeSql(node.range, p)
   );
@@ -58,66 +59,20 @@ function joinConditions(node: ReadNode): string[] {
   return e.rel.columns.map(([oc, tc]) => `${self}.${quoteIdent(tc)} = ${parent}.${quoteIdent(oc)}`);
 }
 
-function selectList(node: ReadNode, p: Params): string[] {
-  const out = outputItems(node).map((o) => outputSql(o, p));
-  for (const c of node.children) out.push(...embedOutput(c));
-  // A hidden embed still needs a column, so "did it match" can be asked of its row.
-  if (node.embed?.hidden) out.push('TRUE AS "pgrst_found"');
-  return out;
-}
-
-/** With an aggregate, `*` stands for every column (they are grouped by). */
-function outputItems(node: ReadNode): OutputItem[] {
-  if (!node.output.some((o) => o.kind === 'field' && o.aggregate)) return node.output;
-  return node.output.flatMap((o): OutputItem[] =>
-    o.kind === 'star'
-      ? [...node.columns.values()].map((c) => ({
-          kind: 'field', key: c.name,
-          field: { sql: `${quoteIdent(node.alias)}.${quoteIdent(c.name)}`, name: c.name, json: [], isJson: false, isTsvector: false },
-        }))
-      : [o],
-  );
-}
-
-function outputSql(o: OutputItem, p: Params): string {
-  if (o.kind === 'star') return `${quoteIdent(o.alias)}.*`;
-  let expr = o.aggregate && o.field.sql === '*' ? '*' : fieldSql(o.field, p);
-  if (o.cast) expr = `CAST(${expr} AS ${o.cast})`;
-  if (o.aggregate) expr = `${o.aggregate.toUpperCase()}(${expr})`;
-  if (o.aggregateCast) expr = `CAST(${expr} AS ${o.aggregateCast})`;
-  return `${expr} AS ${quoteIdent(o.key)}`;
-}
-
-function fieldSql(f: ResolvedField, p: Params): string {
-  return jsonPathSql(f.sql, f.json, f.isJson, p);
-}
-
-function embedOutput(child: ReadNode): string[] {
-  const e = child.embed!;
-  if (e.hidden) return [];
-  const lat = quoteIdent(e.lateral);
-  if (e.spread) return [`${lat}.*`];
-  if (e.rel.toOne) return [`row_to_json(${lat}.*)::jsonb AS ${quoteIdent(child.key)}`];
-  return [`COALESCE(${lat}.${lat}, '[]') AS ${quoteIdent(child.key)}`];
-}
-
 function lateralJoin(child: ReadNode, p: Params): string {
   const e = child.embed!;
   const lat = quoteIdent(e.lateral);
   const join = e.join === 'inner' ? 'INNER JOIN LATERAL' : 'LEFT JOIN LATERAL';
   const sub = readSql(child, p);
   if (e.rel.toOne) return ` ${join} (${sub}) AS ${lat} ON TRUE`;
+  if (e.spread) {
+    // Each column becomes the array of its values; an inner join keeps only parents with rows.
+    const arrays = spreadColumns(child).map((c) => `COALESCE(json_agg(${lat}.${quoteIdent(c.key)}), '[]') AS ${quoteIdent(c.key)}`);
+    const having = e.join === 'inner' ? ' HAVING pg_catalog.count(*) > 0' : '';
+    return ` ${join} (SELECT ${arrays.join(', ')} FROM (${sub}) AS ${lat}${having}) AS ${lat} ON TRUE`;
+  }
   const on = e.join === 'inner' ? `${lat} IS NOT NULL` : 'TRUE';
   return ` ${join} (SELECT json_agg(${lat})::jsonb AS ${lat} FROM (${sub}) AS ${lat}) AS ${lat} ON ${on}`;
-}
-
-function groupByOrdinals(node: ReadNode): string {
-  const items = outputItems(node);
-  if (!items.some((o) => o.kind === 'field' && o.aggregate)) return '';
-  const ordinals = items.flatMap((o, i) => (o.kind === 'field' && o.aggregate ? [] : [i + 1]));
-  let next = items.length;
-  for (const c of node.children) for (const _ of embedOutput(c)) ordinals.push(++next);
-  return ordinals.join(', ');
 }
 
 export function rangeSql(r: Range, p: Params): string {

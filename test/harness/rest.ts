@@ -28,8 +28,9 @@ export interface RestServer extends SupabaseTarget {
 /** A browser app's origin, allowed by CORS (the suites check the preflight). */
 export const APP_ORIGIN = 'http://app.example';
 
-export async function startRestServer(backend: TestBackend, fixtureSql: string): Promise<RestServer> {
-  const env = { TRIPSAGE_CORS_ORIGINS: APP_ORIGIN };
+/** `env`: settings of the server beyond the suites' defaults (e.g. TRIPSAGE_REST_AGGREGATES). */
+export async function startRestServer(backend: TestBackend, fixtureSql: string, extraEnv: Record<string, string> = {}): Promise<RestServer> {
+  const env = { TRIPSAGE_CORS_ORIGINS: APP_ORIGIN, ...extraEnv };
   let target: SupabaseTarget;
   let cleanup: () => Promise<void>;
   if (backend.name === 'pglite') {
