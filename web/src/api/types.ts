@@ -14,7 +14,7 @@ export type TripRole = (typeof TRIP_ROLES)[number];
 export const COLLABORATOR_ROLES = ['viewer', 'editor', 'admin'] as const;
 export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
 
-interface Audit {
+export interface Audit {
   created_at: string;
   updated_at: string;
 }
@@ -304,81 +304,7 @@ export interface SearchInsights {
   unbooked_destinations: { destination: string; count: number; last_searched_at: string }[];
 }
 
-export interface Member {
-  user_id: string;
-  email: string;
-  name: string | null;
-  role: TripRole;
-  invited_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Invitation extends Audit {
-  id: number;
-  trip_id: number;
-  email: string;
-  role: CollaboratorRole;
-  invited_by: string | null;
-}
-
-export type InviteResult =
-  | { status: 'added'; collaborator: Member }
-  | { status: 'invited'; invitation: Invitation };
-
-export interface ShareLink {
-  id: number;
-  trip_id: number;
-  include_costs: boolean;
-  expires_at: string | null;
-  created_by: string | null;
-  created_at: string;
-}
-
-/** Only in the answer that creates the link: the token is never shown again. */
-export interface NewShareLink extends ShareLink {
-  token: string;
-  path: string;
-}
-
-export interface SharedItem {
-  id: number;
-  day_number: number;
-  start_time: string;
-  end_time: string;
-  title: string;
-  description: string | null;
-  location: string | null;
-  category: string | null;
-  priority: number | null;
-  notes: string | null;
-  /** null unless the link includes costs. */
-  cost: Decimal | null;
-  currency: string | null;
-}
-
-export interface SharedTrip {
-  trip: {
-    id: number;
-    name: string;
-    destination: string;
-    start_date: string;
-    end_date: string;
-    duration_days: number;
-    travelers: number;
-    status: string;
-    trip_type: string;
-    description: string | null;
-    currency: string;
-    /** null unless the link includes costs. */
-    budget: Decimal | null;
-  };
-  include_costs: boolean;
-  next_from_day: number | null;
-  days: { day_number: number; date: string; items: SharedItem[] }[];
-  timeline: TimelineEntry[];
-  notes: { id: number; title: string; content: string; created_at: string; updated_at: string }[];
-}
+export type * from './together-types.ts';
 
 /** An assistant conversation; `context_data.trip_id` marks one opened from a trip's page. */
 export interface ChatSession extends Audit {
