@@ -177,9 +177,13 @@ async function postgres(): Promise<string> {
     const env = { DATABASE_URL: cluster.url, TRIPSAGE_MEMORY: 'off', TRIPSAGE_JWT_SECRET: SECRET, TRIPSAGE_ENCRYPTION_KEYS: KEYS, TRIPSAGE_JOBS: 'off' };
     const w2 = await tripsage('tripsage --workers 2', [], { ...env, TRIPSAGE_WORKERS: '2' });
     const w1 = await tripsage('tripsage --workers 1', [], { ...env, TRIPSAGE_WORKERS: '1' });
-    const base = await tripsage('baseline', [], env, { bin: checkout(BASELINE) });
+    // The baseline gets a database of its own: its migrations are older versions of ours.
     const admin = await openDatabase({ databaseUrl: cluster.url, poolSize: 1 });
-    await admin.query(LIFT_TRIP_CAP).finally(() => admin.close());
+    await admin.query(LIFT_TRIP_CAP);
+    await admin.query('CREATE DATABASE tripsage_baseline').finally(() => admin.close());
+    const baseUrl = new URL(cluster.url);
+    baseUrl.pathname = '/tripsage_baseline';
+    const base = await tripsage('baseline', [], { ...env, DATABASE_URL: baseUrl.toString() }, { bin: checkout(BASELINE) });
     const driver = pgDriver(cluster.url, Math.max(...CONNECTIONS));
     try {
       const cells = await alternate([w2, w1, base], driver, w2.reader.id, w2.tripId);
