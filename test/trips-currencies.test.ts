@@ -7,9 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from './harness/backends.ts';
-import { buildTestApp, makeUser, serviceHeaders, type TestApp, type TestUser } from './harness/http.ts';
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+import { apiAs, buildTestApp, makeUser, serviceHeaders, type TestApp, type TestUser } from './harness/http.ts';
 
 describeEachBackend('currencies', (ctx) => {
   let t: TestApp;
@@ -22,13 +20,7 @@ describeEachBackend('currencies', (ctx) => {
     await t?.app.close();
   });
 
-  const req = (u: TestUser, method: Method, url: string, payload?: unknown) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: u.headers, payload: payload as object });
-  const ok = async (u: TestUser, method: Method, url: string, payload?: unknown) => {
-    const r = await req(u, method, url, payload);
-    expect(r.statusCode, r.body).toBeLessThan(300);
-    return r.json();
-  };
+  const { req, ok } = apiAs(() => t);
   const postRates = async (rates: unknown[]) =>
     t.app.inject({ method: 'POST', url: '/api/v1/exchange-rates', headers: await serviceHeaders(t), payload: { rates } });
   const rate = (base: string, quote: string, r: string, asOf: string) => ({ base, quote, rate: r, as_of: asOf });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ANON, asCaller } from '../src/db/transaction.ts';
 import { sql } from 'kysely';
 import { describeEachBackend } from './harness/backends.ts';
-import { buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
+import { apiAs, buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const BOOKING_LINK = 'https://book.example/secret-booking-ABC123';
@@ -25,13 +25,7 @@ describeEachBackend('share links', (ctx) => {
     await t?.app.close();
   });
 
-  const req = (u: TestUser, method: Method, url: string, payload?: unknown) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: u.headers, payload: payload as object });
-  const ok = async (u: TestUser, method: Method, url: string, payload?: unknown) => {
-    const r = await req(u, method, url, payload);
-    expect(r.statusCode, r.body).toBeLessThan(300);
-    return r.statusCode === 204 ? null : r.json();
-  };
+  const { req, ok } = apiAs(() => t);
   const shared = (token: string, rest = '') => t.app.inject({ method: 'GET', url: `/api/v1/shared/${token}${rest}` });
 
   /** A trip with a flight (booking link), a stay, transport (booking reference), two items and a note. */

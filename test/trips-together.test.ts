@@ -7,9 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from './harness/backends.ts';
-import { buildTestApp, makeUser, type TestApp, type TestUser } from './harness/http.ts';
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+import { apiAs, buildTestApp, makeUser, type Method, type TestApp, type TestUser } from './harness/http.ts';
 
 describeEachBackend('travelling together', (ctx) => {
   let t: TestApp;
@@ -20,13 +18,7 @@ describeEachBackend('travelling together', (ctx) => {
     await t?.app.close();
   });
 
-  const req = (u: TestUser, method: Method, url: string, payload?: unknown) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: u.headers, payload: payload as object });
-  const ok = async (u: TestUser, method: Method, url: string, payload?: unknown) => {
-    const r = await req(u, method, url, payload);
-    expect(r.statusCode, r.body).toBeLessThan(300);
-    return r.statusCode === 204 ? null : r.json();
-  };
+  const { req, ok } = apiAs(() => t);
   const status = async (u: TestUser, method: Method, url: string, payload?: unknown) => (await req(u, method, url, payload)).statusCode;
   const user = () => makeUser(t, ctx.db);
   const newTrip = (u: TestUser) =>

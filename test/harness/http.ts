@@ -7,6 +7,7 @@ import type { Database } from '../../src/db/database.ts';
 import { buildApp, type App, type AppDeps } from '../../src/http/app.ts';
 import { createTokenService, type TokenService } from '../../src/auth/tokens.ts';
 import { createUser } from './backends.ts';
+import { expect } from 'vitest';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -47,4 +48,21 @@ export async function makeUser(t: TestApp, db: Database): Promise<TestUser> {
 
 export async function serviceHeaders(t: TestApp): Promise<{ authorization: string }> {
   return { authorization: `Bearer ${await t.tokens.sign({ role: 'service_role' }, 3600)}` };
+}
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * `/api/v1` calls as a user, for suites that talk to the API a lot: `req` answers as is, `ok`
+ * expects a 2xx and returns the body (null for 204). `t` is read at call time (built in beforeAll).
+ */
+export function apiAs(app: () => TestApp) {
+  const req = (u: TestUser, method: Method, url: string, payload?: unknown) =>
+    app().app.inject({ method, url: `/api/v1${url}`, headers: u.headers, payload: payload as object });
+  const ok = async (u: TestUser, method: Method, url: string, payload?: unknown) => {
+    const r = await req(u, method, url, payload);
+    expect(r.statusCode, r.body).toBeLessThan(300);
+    return r.statusCode === 204 ? null : r.json();
+  };
+  return { req, ok };
 }
