@@ -15,7 +15,8 @@ import { keys } from '../app/queries.ts';
 import { Empty, ErrorNotice, Loading } from '../components/Status.tsx';
 import { TimelineList } from '../components/TimelineList.tsx';
 import { formatMoney } from '../lib/decimal.ts';
-import { browserTimeZone, instant, longDate, shortTime } from '../lib/datetime.ts';
+import { ItemSummary } from '../components/ItemSummary.tsx';
+import { browserTimeZone, instant, longDate } from '../lib/datetime.ts';
 
 const DAYS_PER_PAGE = 31;
 
@@ -87,14 +88,7 @@ export function SharedPage() {
 function SharedItemRow({ item }: { item: SharedItem }) {
   return (
     <li className="item">
-      <div className="item-time">{shortTime(item.start_time)}–{shortTime(item.end_time)}</div>
-      <div className="item-body">
-        <strong>{item.title}</strong>
-        {item.location && <span className="muted"> · {item.location}</span>}
-        {item.category && <span className="badge">{item.category}</span>}
-        {item.cost !== null && <span> · {formatMoney(item.cost, item.currency)}</span>}
-        {item.description && <p className="muted">{item.description}</p>}
-      </div>
+      <ItemSummary item={item} />
     </li>
   );
 }

@@ -12,7 +12,8 @@ import { ConfirmButton } from '../../components/Confirm.tsx';
 import { ResourceForm } from '../../components/ResourceForm.tsx';
 import { Empty, ErrorNotice, QueryState } from '../../components/Status.tsx';
 import { formatMoney } from '../../lib/decimal.ts';
-import { longDate, shortTime } from '../../lib/datetime.ts';
+import { ItemSummary } from '../../components/ItemSummary.tsx';
+import { longDate } from '../../lib/datetime.ts';
 import { itemFields } from './itemFields.ts';
 import { useCan, useTripId } from './TripPage.tsx';
 
@@ -139,16 +140,13 @@ function Item({ tripId, item, totalDays, overlapping, noRate, canEdit }: ItemPro
   }
   return (
     <li className={overlapping ? 'item overlapping' : 'item'} data-testid={`item-${item.id}`}>
-      <div className="item-time">{shortTime(item.start_time)}–{shortTime(item.end_time)}</div>
-      <div className="item-body">
-        <strong>{item.title}</strong>
-        {item.location && <span className="muted"> · {item.location}</span>}
-        {item.category && <span className="badge">{item.category}</span>}
-        {item.cost !== null && <span> · {formatMoney(item.cost, item.currency)}</span>}
-        {noRate && <span className="flag-inline"> (no exchange rate: not in the total)</span>}
-        {overlapping && <span className="sr-only"> (overlaps another item)</span>}
-        {item.description && <p className="muted">{item.description}</p>}
-      </div>
+      <ItemSummary
+        item={item}
+        flags={<>
+          {noRate && <span className="flag-inline"> (no exchange rate: not in the total)</span>}
+          {overlapping && <span className="sr-only"> (overlaps another item)</span>}
+        </>}
+      />
       {canEdit && <ItemActions tripId={tripId} item={item} totalDays={totalDays} path={path} onEdit={() => setEditing(true)} />}
     </li>
   );
