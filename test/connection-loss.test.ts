@@ -6,10 +6,12 @@
  * /ready says 503 while the database is down, and service resumes by itself. No step waits for
  * time to pass: each waits for an observable state.
  */
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { checkOut, guardedPool, release, runOn } from '../src/db/pg-dialect.ts';
 import { TEST_JWT_SECRET } from './harness/http.ts';
 import { until } from './harness/states.ts';
 import { findPgBinaries, startPgCluster, type PgCluster } from './harness/pg-cluster.ts';
@@ -89,6 +91,30 @@ describe.runIf(available)('a lost database connection [postgres, own cluster]', 
     const bad = l.seen.filter((s) => !(s.status < 300 || (s.status === 503 && s.shape)));
     expect(bad.slice(0, 5)).toEqual([]);
   };
+
+  // CI once saw a 500 here: a backend terminated right after the pool's onConnect statement but
+  // before pg-pool's `connect` event left a client handed out unqueryable with nothing recorded.
+  it('a backend terminated between connecting and being handed out: its first statement fails as 08006 (503), not a plain error', async () => {
+    const lost: string[] = [];
+    const pool = guardedPool({
+      connectionString: cluster.url,
+      max: 1,
+      onConnect: async (c) => {
+        const pid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        const gone = once(c, 'error');
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        await gone;
+      },
+    }, { warn: (_o, msg) => void lost.push(msg) });
+    const client = await checkOut(pool);
+    try {
+      await expect(runOn(client, 'SELECT 1')).rejects.toMatchObject({ code: '08006' });
+      expect(lost).toContain('database connection lost');
+    } finally {
+      release(client);
+      await pool.end();
+    }
+  });
 
   it('busy backends terminated under load: in-flight requests get 503, the server stays up and recovers', async () => {
     const l = load(server.url, token, tripId, 8);

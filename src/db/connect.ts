@@ -8,7 +8,7 @@ import type { Database, QueryResult, Session, TransactionOptions, Tx } from './d
 import { lockDataDir, pgDataPath, tightenTree } from './data-dir.ts';
 import { translateDbError } from './errors.ts';
 import { LazyTransactions, type LazyTransaction } from './lazy-transaction.ts';
-import { checkOut, guardPool, PgConnection, PgDialect, release, runOn, type DbLogger } from './pg-dialect.ts';
+import { checkOut, guardedPool, PgConnection, PgDialect, release, runOn, type DbLogger } from './pg-dialect.ts';
 import { PGliteConnection, PGliteDialect, toParams } from './pglite-dialect.ts';
 import { PGliteEngine } from './pglite-engine.ts';
 import type { WireResult } from './pglite-wire.ts';
@@ -131,7 +131,7 @@ async function openPGlite(opts: OpenOptions): Promise<EmbeddedDatabase> {
 }
 
 async function openPostgres(url: string, poolSize: number, logger: DbLogger): Promise<Database> {
-  const pool = new pg.Pool({
+  const pool = guardedPool({
     connectionString: url,
     max: poolSize,
     application_name: APPLICATION_NAME,
@@ -141,8 +141,7 @@ async function openPostgres(url: string, poolSize: number, logger: DbLogger): Pr
     onConnect: async (client: pg.ClientBase) => {
       await client.query(`SET TIME ZONE 'UTC'`);
     },
-  });
-  guardPool(pool, logger);
+  }, logger);
   await wrap(async () => release(await checkOut(pool)));
   const { kysely, run } = transactions(new PgDialect(pool));
   const sessionOf = (c: pg.PoolClient): Session => ({

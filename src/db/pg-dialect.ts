@@ -22,7 +22,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import { beginStatement } from './begin.ts';
 import { kyselySettings, type LazyTransaction } from './lazy-transaction.ts';
 
@@ -32,7 +32,7 @@ export interface DbLogger {
 }
 
 const LOST = Symbol('tripsage.connectionLost');
-type TrackedClient = pg.PoolClient & { [LOST]?: Error };
+type TrackedClient = pg.ClientBase & { [LOST]?: Error };
 
 /** SQLSTATE 08006 (connection_failure): translateDbError makes it `unavailable`, HTTP 503. */
 function connectionLost(e: unknown): Error {
@@ -42,16 +42,31 @@ function connectionLost(e: unknown): Error {
 
 const hasSqlState = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && /^[0-9A-Z]{5}$/.test((e as { code: string }).code);
 
-/** Makes a pool safe against lost connections; call once, before the pool is used. */
-export function guardPool(pool: pg.Pool, log: DbLogger): void {
-  pool.on('connect', (client: TrackedClient) => {
-    client.on('error', (err) => {
-      client[LOST] = err;
-      log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost');
-    });
+/**
+ * A pool safe against lost connections. The listener goes on in `onConnect`, before the caller's
+ * hook runs its first statement: pg-pool emits `connect` only after that hook, and a backend
+ * terminated in between left a client that was handed out unqueryable with nothing recorded
+ * (its error went to pg-pool's idle listener), so its next statement failed as a plain Error — a 500.
+ */
+export function guardedPool(config: pg.PoolConfig, log: DbLogger): pg.Pool {
+  const { onConnect } = config;
+  const pool = new pg.Pool({
+    ...config,
+    onConnect: async (client: pg.ClientBase) => {
+      track(client as TrackedClient, log);
+      await onConnect?.(client);
+    },
   });
   // An idle client's error: pg-pool has already discarded it.
   pool.on('error', (err) => log.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  return pool;
+}
+
+function track(client: TrackedClient, log: DbLogger): void {
+  client.on('error', (err) => {
+    client[LOST] = err;
+    log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost');
+  });
 }
 
 /** A pooled client, or 08006 when none can be had (server down, connect timeout). */
