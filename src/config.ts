@@ -77,6 +77,8 @@ const schema = z
     workers: z.coerce.number().int().min(1).optional(),
     /** No statement of a request may run longer (ms); 0 turns it off. */
     statementTimeoutMs: z.coerce.number().int().min(0).default(120_000),
+    /** Prepared statements per PostgreSQL connection; 0 for a transaction pooler that cannot keep them. */
+    pgPreparedStatements: z.coerce.number().int().min(0).max(10_000).default(100),
     /** The in-process scheduler of daily jobs (where pg_cron does not schedule them). */
     jobs: onOff.default(true),
     jobsFirstCheckMs: z.coerce.number().int().min(0).default(10_000),
@@ -190,6 +192,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     maxPendingTransactions: empty(env.TRIPSAGE_MAX_PENDING_TX),
     maxEventLoopDelayMs: empty(env.TRIPSAGE_MAX_EVENT_LOOP_DELAY_MS),
     statementTimeoutMs: empty(env.TRIPSAGE_STATEMENT_TIMEOUT_MS),
+    pgPreparedStatements: empty(env.TRIPSAGE_PG_PREPARED_STATEMENTS),
     workers: empty(env.TRIPSAGE_WORKERS),
     jobs: empty(env.TRIPSAGE_JOBS?.toLowerCase()),
     jobsFirstCheckMs: empty(env.TRIPSAGE_JOBS_FIRST_CHECK_MS),

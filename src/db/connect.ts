@@ -24,6 +24,8 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Server only: pool size. */
   poolSize?: number;
+  /** Server only: prepared statements kept per connection (pg-prepared.ts); 0: none. Default 100. */
+  preparedStatements?: number;
   /** Where lost connections and pool errors are reported (the server passes its logger). */
   logger?: DbLogger;
 }
@@ -47,7 +49,7 @@ export function redactUrl(url: string): string {
 }
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.logger ?? quiet) : openPGlite(opts);
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPGlite(opts);
 }
 
 async function wrap<T>(run: () => Promise<T>): Promise<T> {
@@ -71,7 +73,7 @@ function transactions(dialect: Dialect) {
   return {
     kysely,
     run: <T>(conn: LazyTransaction, o: TransactionOptions, fn: (trx: Tx) => Promise<T>) =>
-      wrap(() => lazy.run(conn, beginOf(o), o.statementTimeoutMs, fn)),
+      wrap(() => lazy.run(conn, beginOf(o), { timeoutMs: o.statementTimeoutMs, oneStatement: o.oneStatement }, fn)),
   };
 }
 
@@ -130,11 +132,14 @@ async function openPGlite(opts: OpenOptions): Promise<EmbeddedDatabase> {
   };
 }
 
-async function openPostgres(url: string, poolSize: number, logger: DbLogger): Promise<Database> {
+async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
+  const logger = opts.logger ?? quiet;
+  const prepared = opts.preparedStatements ?? 100;
   const pool = guardedPool({
     connectionString: url,
-    max: poolSize,
+    max: opts.poolSize ?? 10,
     application_name: APPLICATION_NAME,
+    pipeline: true,
     types: { getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
     // Timestamps are rendered in UTC. A session SET rather than a startup option, because
     // connection poolers (Supabase's, Neon's) reject startup options.
@@ -143,7 +148,7 @@ async function openPostgres(url: string, poolSize: number, logger: DbLogger): Pr
     },
   }, logger);
   await wrap(async () => release(await checkOut(pool)));
-  const { kysely, run } = transactions(new PgDialect(pool));
+  const { kysely, run } = transactions(new PgDialect(pool, prepared));
   const sessionOf = (c: pg.PoolClient): Session => ({
     query: <R>(text: string, params?: unknown[]) =>
       wrap(async () => {
@@ -167,7 +172,7 @@ async function openPostgres(url: string, poolSize: number, logger: DbLogger): Pr
     kysely,
     query: (text, params) => withClient((c) => sessionOf(c).query(text, params)),
     async transaction(o, fn) {
-      const conn = new PgConnection(await wrap(() => checkOut(pool)));
+      const conn = new PgConnection(await wrap(() => checkOut(pool)), prepared);
       try {
         return await run(conn, o, fn);
       } finally {

@@ -39,6 +39,12 @@ export interface TransactionOptions {
    * pglite-engine.ts).
    */
   statementTimeoutMs?: number;
+  /**
+   * `fn` runs exactly one statement, and nothing after it can fail: BEGIN, the statement and
+   * COMMIT go to PostgreSQL together (one write, one round trip). A second statement is refused
+   * with an Error — a programming mistake — and never runs outside the transaction.
+   */
+  oneStatement?: boolean;
 }
 
 export interface Database {

@@ -10,10 +10,19 @@ import type { DB } from './schema.ts';
 /** A connection whose transaction starts lazily. */
 export interface LazyTransaction extends DatabaseConnection {
   /** BEGIN …; SELECT set_config(…) — sent before the first statement. */
-  begin(statement: string, timeoutMs?: number): void;
+  begin(statement: string, opts: BeginHints): void;
   /** COMMIT or ROLLBACK, if anything was sent; a failed ROLLBACK is ignored (the original error matters). */
   end(commit: boolean): Promise<void>;
 }
+
+export interface BeginHints {
+  timeoutMs?: number;
+  /** See TransactionOptions.oneStatement. */
+  oneStatement?: boolean;
+}
+
+/** What a one-statement transaction says when asked for a second statement. */
+export const secondStatement = () => new Error('a transaction declared oneStatement ran a second statement (see TransactionOptions.oneStatement)');
 
 export const kyselySettings = (s: TransactionSettings) => ({
   readOnly: s.accessMode === 'read only',
@@ -35,8 +44,8 @@ export class LazyTransactions {
     this.driver = dialect.createDriver();
   }
 
-  async run<T>(conn: LazyTransaction, begin: string, timeoutMs: number | undefined, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-    conn.begin(begin, timeoutMs);
+  async run<T>(conn: LazyTransaction, begin: string, hints: BeginHints, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    conn.begin(begin, hints);
     const executor = this.kysely.getExecutor().withConnectionProvider(new SingleConnectionProvider(conn));
     const trx = new Transaction<DB>({ config: { dialect: this.dialect }, dialect: this.dialect, driver: this.driver, executor });
     let result: T;

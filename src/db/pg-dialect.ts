@@ -24,7 +24,8 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { beginStatement } from './begin.ts';
-import { kyselySettings, type LazyTransaction } from './lazy-transaction.ts';
+import { prepare } from './pg-prepared.ts';
+import { kyselySettings, secondStatement, type BeginHints, type LazyTransaction } from './lazy-transaction.ts';
 
 /** Where pool and connection problems are reported (pino's shape). */
 export interface DbLogger {
@@ -79,9 +80,9 @@ export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
 }
 
 /** Runs a statement on a client; errors of a lost connection become 08006. */
-export async function runOn(client: pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<pg.QueryResult> {
+export async function runOn(client: pg.PoolClient, sql: string | pg.QueryConfig, params?: readonly unknown[]): Promise<pg.QueryResult> {
   try {
-    return await client.query(sql, params as unknown[] | undefined);
+    return await (typeof sql === 'string' ? client.query(sql, params as unknown[] | undefined) : client.query(sql));
   } catch (e) {
     const lost = (client as TrackedClient)[LOST];
     // A terminated backend answers 57P01 first (kept: it says why); anything else on a dead
@@ -89,6 +90,28 @@ export async function runOn(client: pg.PoolClient, sql: string, params?: readonl
     if (lost && !hasSqlState(e)) throw connectionLost(e);
     throw e;
   }
+}
+
+type Corkable = { connection: { stream: { cork(): void; uncork(): void } } };
+
+/**
+ * A statement between simple-query messages (BEGIN …, a DEALLOCATE, maybe COMMIT), written to the
+ * socket together: the pool's clients are in pipeline mode, so nothing waits for an earlier answer
+ * — one write and one round trip instead of two or three (each round trip costs both processes a
+ * wake-up: docs/benchmarks.md). The first error is the one thrown: after a failed BEGIN the
+ * statement fails too (25P02), and a COMMIT after a failed statement only rolls back.
+ */
+export async function runBatch(client: pg.PoolClient, before: string[], statement: pg.QueryConfig, after?: string): Promise<pg.QueryResult> {
+  if (!before.length && !after) return runOn(client, statement);
+  const { stream } = (client as unknown as Corkable).connection;
+  stream.cork();
+  const sent = [...before.map((s) => runOn(client, s)), runOn(client, statement), ...(after ? [runOn(client, after)] : [])];
+  stream.uncork();
+  for (const p of sent) p.catch(() => {});
+  // In order: the first error on the wire is the one that explains the others.
+  const results: pg.QueryResult[] = [];
+  for (const p of sent) results.push(await p);
+  return results[before.length]!;
 }
 
 /**
@@ -100,21 +123,22 @@ export function release(client: pg.PoolClient, discard?: Error): void {
 }
 
 export class PgDialect implements Dialect {
-  constructor(private readonly pool: pg.Pool) {}
+  /** preparedMax: prepared statements per connection (pg-prepared.ts); 0: none. */
+  constructor(private readonly pool: pg.Pool, private readonly preparedMax: number) {}
   createAdapter = () => new PostgresAdapter();
-  createDriver = (): Driver => new PgDriver(this.pool);
+  createDriver = (): Driver => new PgDriver(this.pool, this.preparedMax);
   createQueryCompiler = () => new PostgresQueryCompiler();
   createIntrospector = (db: Kysely<unknown>) => new PostgresIntrospector(db);
 }
 
 class PgDriver implements Driver {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool, private readonly preparedMax: number) {}
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new PgConnection(await checkOut(this.pool));
+    return new PgConnection(await checkOut(this.pool), this.preparedMax);
   }
   async beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    (c as PgConnection).begin(beginStatement(kyselySettings(settings)));
+    (c as PgConnection).begin(beginStatement(kyselySettings(settings)), {});
   }
   commitTransaction(c: DatabaseConnection): Promise<void> {
     return (c as PgConnection).end(true);
@@ -129,32 +153,55 @@ class PgDriver implements Driver {
   async destroy(): Promise<void> {}
 }
 
+/** feature_not_supported: PostgreSQL's code for a cached plan whose result type changed. */
+const STALE_PLAN = '0A000';
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
 export class PgConnection implements LazyTransaction {
   private pending: string | undefined;
   private begun = false;
   private discard: Error | undefined;
+  private oneStatement: boolean | undefined;
+  private statements = 0;
 
-  constructor(readonly client: pg.PoolClient) {}
+  constructor(readonly client: pg.PoolClient, private readonly preparedMax: number) {}
 
   /** On PostgreSQL the timeout is a setting in `statement` (statement_timeout). */
-  begin(statement: string): void {
+  begin(statement: string, hints: BeginHints): void {
     this.pending = statement;
+    this.oneStatement = hints.oneStatement;
+    this.statements = 0;
   }
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.pending) {
-      const begin = this.pending;
+    if (this.oneStatement && this.statements++) throw secondStatement();
+    const begin = this.pending;
+    if (begin) {
       this.pending = undefined;
-      this.begun = true;
-      await runOn(this.client, begin);
+      // A one-statement transaction is over when its statement is answered: COMMIT went with it.
+      this.begun = !this.oneStatement;
     }
-    const r = await runOn(this.client, q.sql, q.parameters);
+    const prepared = prepare(this.client, q.sql, this.preparedMax);
+    const before = [...(begin ? [begin] : []), ...(prepared?.evict ? [prepared.evict] : [])];
+    const statement = { text: q.sql, values: q.parameters as unknown[], name: prepared?.name };
+    const r = await runBatch(this.client, before, statement, begin && this.oneStatement ? 'COMMIT' : undefined)
+      .catch((e: unknown) => { throw this.staleOrSelf(e); });
     return {
       rows: (r.rows ?? []) as R[],
       numAffectedRows: COUNTED.has(r.command) && r.rowCount !== null ? BigInt(r.rowCount) : undefined,
     };
+  }
+
+  /**
+   * A prepared statement whose table changed shape since (a migration on a live server) fails
+   * with 0A000 "cached plan must not change result type" on every later use: the connection is
+   * closed at release (its statements with it), and the request gets a 503 to retry.
+   */
+  private staleOrSelf(e: unknown): unknown {
+    const err = e as { code?: string; message?: string };
+    if (err?.code !== STALE_PLAN || !/cached plan/.test(err.message ?? '')) return e;
+    this.discard = e as Error;
+    return Object.assign(new Error(`a prepared statement outlived a schema change; the connection is replaced: ${err.message}`, { cause: e }), { code: '08006' });
   }
 
   async end(commit: boolean): Promise<void> {

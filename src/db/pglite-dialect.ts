@@ -25,7 +25,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { beginStatement } from './begin.ts';
-import { kyselySettings, type LazyTransaction } from './lazy-transaction.ts';
+import { kyselySettings, secondStatement, type BeginHints, type LazyTransaction } from './lazy-transaction.ts';
 import type { EngineSession, PGliteEngine } from './pglite-engine.ts';
 import type { Param } from './pglite-messages.ts';
 import type { WireResult } from './pglite-wire.ts';
@@ -49,7 +49,7 @@ class PGliteDriver implements Driver {
     return new PGliteConnection(this.engine);
   }
   async beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    (c as PGliteConnection).begin(beginStatement(kyselySettings(settings)));
+    (c as PGliteConnection).begin(beginStatement(kyselySettings(settings)), {});
   }
   commitTransaction(c: DatabaseConnection): Promise<void> {
     return (c as PGliteConnection).end(true);
@@ -71,18 +71,24 @@ export class PGliteConnection implements LazyTransaction {
   private tx: EngineSession | undefined;
   private pending: string | undefined;
   private timeoutMs: number | undefined;
+  // Honoured as a rule only: the engine already sends BEGIN with the first statement in one call.
+  private oneStatement: boolean | undefined;
+  private statements = 0;
 
   constructor(private readonly engine: PGliteEngine) {}
 
-  begin(statement: string, timeoutMs?: number): void {
+  begin(statement: string, hints: BeginHints): void {
     this.tx = this.engine.session();
     this.pending = statement;
-    this.timeoutMs = timeoutMs;
+    this.timeoutMs = hints.timeoutMs;
+    this.oneStatement = hints.oneStatement;
+    this.statements = 0;
   }
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     const params = toParams(q.parameters);
     if (!this.tx) return toKysely(await this.engine.session().send({ kind: 'query', sql: q.sql, params }, true) as WireResult);
+    if (this.oneStatement && this.statements++) throw secondStatement();
     const pre = this.pending;
     this.pending = undefined;
     return toKysely(await this.tx.send({ kind: 'query', sql: q.sql, params, pre }, false, this.timeoutMs) as WireResult);

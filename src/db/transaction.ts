@@ -42,6 +42,8 @@ export interface CallerOptions {
   readOnly?: boolean;
   /** Requests set it (TRIPSAGE_STATEMENT_TIMEOUT_MS); CLI commands and jobs run without. */
   statementTimeoutMs?: number;
+  /** TransactionOptions.oneStatement. */
+  oneStatement?: boolean;
 }
 
 export async function asCaller<T>(db: Database, caller: Caller, fn: (trx: Tx) => Promise<T>, opts: CallerOptions = {}): Promise<T> {

@@ -38,14 +38,14 @@ const READ_ONLY = new Set(['GET', 'HEAD']);
  * `opts.readOnly` overrides the method's default (GoTrue's GET /reauthenticate writes; an
  * assistant turn is a POST whose tool calls may only read).
  */
-export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, opts: { caller?: Caller; readOnly?: boolean } = {}): Promise<T> {
+export async function inTx<T>(req: FastifyRequest, fn: (trx: Tx) => Promise<T>, opts: { caller?: Caller; readOnly?: boolean; oneStatement?: boolean } = {}): Promise<T> {
   const gate = req.server.txGate;
   if (gate.pending >= gate.limit) {
     throw new HttpError(503, 'overloaded', 'the server is busy: too many requests are waiting for the database', { pending: gate.pending }, 'retry after the delay in Retry-After', { 'retry-after': '1' });
   }
   gate.pending++;
   try {
-    return await asCaller(req.server.db, opts.caller ?? req.caller, fn, { readOnly: opts.readOnly ?? READ_ONLY.has(req.method), statementTimeoutMs: gate.statementTimeoutMs || undefined });
+    return await asCaller(req.server.db, opts.caller ?? req.caller, fn, { readOnly: opts.readOnly ?? READ_ONLY.has(req.method), statementTimeoutMs: gate.statementTimeoutMs || undefined, oneStatement: opts.oneStatement });
   } finally {
     gate.pending--;
   }

@@ -108,6 +108,9 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
     else await requireParent(trx, p);
   };
 
+  // A top-level resource without create hooks is created by its INSERT alone.
+  const insertOnly = !parent && !def.hooks?.beforeCreate && !def.hooks?.afterWrite;
+
   if (!def.without?.includes('list')) app.get(def.path, {
     schema: { tags, security, operationId: `list${pluralName(name)}`, summary: `List ${def.noun}s`, params, querystring: listQuery(def.list), response: { 200: z.array(def.row) } },
   }, async (req, reply) => {
@@ -137,7 +140,7 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
       const created = await def.repo.insert(trx, values);
       await def.hooks?.afterWrite?.(trx, created, req.caller);
       return created;
-    });
+    }, { oneStatement: insertOnly });
     return reply.status(201).send(row);
   });
 
@@ -145,7 +148,7 @@ export function registerResource<T extends TableName, C extends ColumnOf<T>>(app
     app.get(`${def.path}/:id`, {
       schema: { tags, security, operationId: `get${name}`, summary: `Get a ${def.noun}`, params: itemParams, response: { 200: def.row } },
     }, async (req) => {
-      const row = await inTx(req, (trx) => def.repo.get(trx, keyOf(req.params as Record<string, unknown>)));
+      const row = await inTx(req, (trx) => def.repo.get(trx, keyOf(req.params as Record<string, unknown>)), { oneStatement: true });
       if (!row) throw notFound(def.noun);
       return row;
     });

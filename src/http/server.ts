@@ -52,7 +52,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const logger = opts.logger ?? pino({ level: 'silent' });
   const tokens = createTokenService(config);
   loadKeyRing(config); // fail at start-up, not at the first key request
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.pgPreparedStatements, logger });
   try {
     if (opts.migrate !== false) await migrateAtStart(config, db, logger);
     const app = await buildApp({ config, db, tokens, logger: opts.logger ?? false });

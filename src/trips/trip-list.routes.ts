@@ -49,14 +49,14 @@ export function registerTripListRoutes(app: FastifyInstance): void {
   }, async (req, reply) => {
     const params = listParamsOf(req, TRIP_LIST);
     const scope = (req.query as { scope: TripScope }).scope;
-    return sendPage(reply, params, await inTx(req, (trx) => listTrips(trx, params, scope)));
+    return sendPage(reply, params, await inTx(req, (trx) => listTrips(trx, params, scope), { oneStatement: !params.count }));
   });
 
   app.get('/api/v1/trips/:id', {
     schema: { tags, security, summary: 'Get a trip, with your role on it', params: z.object({ id: bigintId }), response: { 200: tripWithRole } },
   }, async (req) => {
     const { id } = req.params as { id: number };
-    const row = await inTx(req, (trx) => getTrip(trx, id));
+    const row = await inTx(req, (trx) => getTrip(trx, id), { oneStatement: true });
     if (!row) throw notFound('trip');
     return row;
   });
