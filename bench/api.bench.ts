@@ -44,7 +44,7 @@ type Cells = Map<string, Rate[]>;
 const key = (system: string, s: Scenario, c: number) => `${system}/${s}/${c}`;
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
-async function alternate(targets: Target[], driver: Driver, userId: string, tripId: number): Promise<Cells> {
+async function alternate(targets: Target[], driver: Driver, userId: string, writerId: string, tripId: number): Promise<Cells> {
   const cells: Cells = new Map();
   const systems = [...targets.map((t) => t.name), 'driver'];
   for (let r = 0; r < ROUNDS; r++) {
@@ -52,7 +52,7 @@ async function alternate(targets: Target[], driver: Driver, userId: string, trip
       const order = systems.map((_, i) => systems[(i + r) % systems.length]!);
       for (const name of order) {
         const t = targets.find((x) => x.name === name);
-        const rate = t ? await cannon(t.url, t.requests[s], c, DURATION) : await driveFor(driver, { scenario: s, userId, tripId }, c, DURATION);
+        const rate = t ? await cannon(t.url, t.requests[s], c, DURATION) : await driveFor(driver, { scenario: s, userId, writerId, tripId }, c, DURATION);
         cells.set(key(name, s, c), [...(cells.get(key(name, s, c)) ?? []), rate]);
         log(`round ${r + 1} ${s} c=${c} ${name}: ${fmt(rate.rps)} req/s, p50 ${fmt(rate.p50, 1)} p99 ${fmt(rate.p99, 1)} ms, errors ${rate.errors}`);
       }
@@ -148,12 +148,13 @@ async function embedded(): Promise<string> {
   await migrate(setup);
   await setup.query(LIFT_TRIP_CAP);
   const user = (await setup.query<{ id: string }>(`INSERT INTO auth.users (email) VALUES ('driver@example.test') RETURNING id`)).rows[0]!.id;
+  const writer = (await setup.query<{ id: string }>(`INSERT INTO auth.users (email) VALUES ('driver-writer@example.test') RETURNING id`)).rows[0]!.id;
   for (let i = 0; i < 31; i++) await setup.query(`INSERT INTO trips (user_id, name, start_date, end_date, destination, budget) VALUES ($1, 'Bench', '2026-07-01', '2026-07-09', 'Oslo', 1234.5)`, [user]);
   const tripId = (await setup.query<{ id: number }>(`SELECT min(id)::int AS id FROM trips`)).rows[0]!.id;
   await setup.close();
   const driver = await pgliteDriver(join(dir, 'pgdata'));
   try {
-    const cells = await alternate([ours, base, nano], driver, user, tripId);
+    const cells = await alternate([ours, base, nano], driver, user, writer, tripId);
     log('responsiveness: batches');
     const resp = [await responsiveness(ours, BATCHES), await responsiveness(base, BASELINE_BATCHES)];
     return [
@@ -186,7 +187,7 @@ async function postgres(): Promise<string> {
     const base = await tripsage('baseline', [], { ...env, DATABASE_URL: baseUrl.toString() }, { bin: checkout(BASELINE) });
     const driver = pgDriver(cluster.url, Math.max(...CONNECTIONS));
     try {
-      const cells = await alternate([w2, w1, base], driver, w2.reader.id, w2.tripId);
+      const cells = await alternate([w2, w1, base], driver, w2.reader.id, w2.writer.id, w2.tripId);
       const systems = ['tripsage --workers 2', 'tripsage --workers 1', 'baseline', 'driver'];
       return tables('postgres', cells, systems, systems.slice(0, 2), 'baseline');
     } finally {

@@ -35,12 +35,15 @@ const SQL: Record<Scenario, string> = {
 export interface DriverTx {
   scenario: Scenario;
   userId: string;
+  /** Who the POST scenario inserts for: not userId, whose list the list scenario reads. */
+  writerId: string;
   tripId: number;
 }
 
 const settings = (userId: string) =>
   `SELECT set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify({ sub: userId, role: 'authenticated', aud: 'authenticated' }))}, true)`;
-const paramsOf = (t: DriverTx): unknown[] => (t.scenario === 'get' ? [t.tripId] : t.scenario === 'post' ? [t.userId] : []);
+const actorOf = (t: DriverTx) => (t.scenario === 'post' ? t.writerId : t.userId);
+const paramsOf = (t: DriverTx): unknown[] => (t.scenario === 'get' ? [t.tripId] : t.scenario === 'post' ? [t.writerId] : []);
 
 export interface Driver {
   tx(t: DriverTx): Promise<void>;
@@ -53,7 +56,7 @@ export function pgDriver(url: string, connections: number): Driver {
     async tx(t) {
       const c = await pool.connect();
       try {
-        await c.query(`BEGIN${t.scenario === 'post' ? '' : ' READ ONLY'}; ${settings(t.userId)}`);
+        await c.query(`BEGIN${t.scenario === 'post' ? '' : ' READ ONLY'}; ${settings(actorOf(t))}`);
         await c.query(SQL[t.scenario], paramsOf(t));
         await c.query('COMMIT');
       } finally {
@@ -69,7 +72,7 @@ export async function pgliteDriver(pgdata: string): Promise<Driver> {
   return {
     tx: (t) =>
       db.transaction(async (tx) => {
-        await tx.exec(`${t.scenario === 'post' ? '' : 'SET TRANSACTION READ ONLY; '}${settings(t.userId)}`);
+        await tx.exec(`${t.scenario === 'post' ? '' : 'SET TRANSACTION READ ONLY; '}${settings(actorOf(t))}`);
         await tx.query(SQL[t.scenario], paramsOf(t));
       }),
     close: () => db.close(),

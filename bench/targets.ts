@@ -25,6 +25,8 @@ export interface Target {
   url: string;
   requests: Record<Scenario, Req>;
   reader: { token: string; id: string };
+  /** Who POSTs: not the reader, so the reader's list is the same in every round. */
+  writer: { token: string; id: string };
   tripId: number;
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function tripsage(name: string, args: string[], env: Record<string,
     url: server.url,
     startedMs: server.startedMs,
     reader,
+    writer,
     tripId: first.id as number,
     requests: {
       get: { method: 'GET', path: `/api/v1/trips/${first.id}`, headers: auth(reader.token) },
@@ -88,6 +91,7 @@ export async function peer(): Promise<Target> {
     name: 'nano-supabase',
     url: p.url,
     reader,
+    writer,
     tripId: first.id as number,
     requests: {
       get: { method: 'GET', path: `/rest/v1/trips?id=eq.${first.id}`, headers: auth(reader.token, key) },

@@ -83,7 +83,7 @@ describeEachBackend('the request path on the wire', (ctx) => {
   it('keeps at most the configured number of prepared statements per connection, the least recently used going first', async () => {
     for (const n of [1, 2, 3, 4]) await one(db, (trx) => sql`SELECT ${sql.lit(n)} AS n`.execute(trx));
     expect(await statements()).toBe(2);
-    const r = await one(db, (trx) => sql<{ n: number }>`SELECT ${sql.lit(4)} AS n`.execute(trx));
+    const r = await one(db, (trx) => sql<{ n: number }>`SELECT ${sql.lit(4)} AS n`.execute(trx)) as { rows: unknown[] };
     expect(r.rows).toEqual([{ n: 4 }]);
   });
 
