@@ -4,7 +4,7 @@
  * authenticated GET of one trip, a list of 20, a POST — in each one's own API.
  */
 import { execSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -46,11 +46,19 @@ async function signUp(url: string, email: string, headers: Record<string, string
   return { token: s.access_token as string, id: (s.user as { id: string }).id };
 }
 
-/** A baseline checkout (`git archive`, sharing this checkout's node_modules); its launcher. */
+/**
+ * A baseline checkout (`git archive`); its launcher. It shares this checkout's node_modules while
+ * both lockfiles agree, and otherwise gets its own (`npm ci` from the npm cache): the baseline
+ * must run with the packages it was written for (e.g. @fastify/helmet, since replaced).
+ */
 export function checkout(ref: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'tripsage-baseline-'));
   execSync(`git archive ${ref} | tar -x -C ${dir}`, { cwd: ROOT, stdio: 'inherit' });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  if (readFileSync(join(dir, 'package-lock.json'), 'utf8') === readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) {
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  } else {
+    execSync('npm ci --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error', { cwd: dir, stdio: 'inherit' });
+  }
   return join(dir, 'bin/tripsage.js');
 }
 

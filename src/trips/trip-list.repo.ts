@@ -1,8 +1,10 @@
 /**
  * Trips as their caller sees them: their own and those shared with them, each with the caller's
- * role. The list is driven by the caller's memberships (their trips by user_id, their
- * trip_collaborators rows by user_id: both indexed), so it never scans other users' trips; RLS
- * still filters every row.
+ * role. The filter names the caller's trips the way the read policy does (000073): their own by
+ * user_id, the shared ones by the ids of their trip_collaborators rows, computed once per
+ * statement — two index scans, never other users' trips; RLS still filters every row. (A union of
+ * the two memberships, joined back to trips, did the same work in three scans and a sort: the
+ * list went 0.4× the raw driver's rate.)
  */
 import { sql } from 'kysely';
 import { applyWhere, type ListParams, type Row } from '../db/crud.repo.ts';
@@ -13,28 +15,22 @@ import { TRIP_COLUMNS } from './trips.repo.ts';
 /** all: the caller's own trips and those shared with them; mine: own; shared: shared with them. */
 export type TripScope = 'all' | 'mine' | 'shared';
 
-// Kysely's types cannot follow a union subquery joined by alias; the columns are fixed here.
+// Kysely's types cannot follow the alias through applyWhere; the columns are fixed here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyQuery = any;
 
-function memberships(trx: Tx, scope: TripScope): AnyQuery {
-  const own = trx.selectFrom('trips').select(['id as trip_id', sql<TripRole>`'owner'`.as('role')])
-    .where(sql<boolean>`user_id = (select auth.uid())`);
-  const shared = trx.selectFrom('trip_collaborators').select(['trip_id', 'role'])
-    .where(sql<boolean>`user_id = (select auth.uid())`);
-  if (scope === 'mine') return own;
-  if (scope === 'shared') return shared;
-  return own.unionAll(shared as AnyQuery);
-}
+const own = sql<boolean>`t.user_id = (select auth.uid())`;
+const shared = sql<boolean>`t.id = ANY ((select public.shared_trip_ids())::bigint[])`;
+const SCOPES: Record<TripScope, ReturnType<typeof sql<boolean>>> = { all: sql<boolean>`(${own} OR ${shared})`, mine: own, shared };
 
 const tripColumns = TRIP_COLUMNS.map((c) => `t.${c}`);
 
 export async function listTrips(trx: Tx, p: ListParams, scope: TripScope): Promise<{ rows: Row[]; total?: number }> {
-  const base = (): AnyQuery => {
-    const q: AnyQuery = (trx as AnyQuery).selectFrom('trips as t').innerJoin(memberships(trx, scope).as('m'), 'm.trip_id', 't.id');
-    return applyWhere(q, p.where, 't');
-  };
-  let q = base().select([...tripColumns, 'm.role']);
+  const base = (): AnyQuery => applyWhere((trx as AnyQuery).selectFrom('trips as t').where(SCOPES[scope]), p.where, 't');
+  // The caller's own collaborator row (visible to them) gives the role on a shared trip.
+  let q = base()
+    .leftJoin('trip_collaborators as c', (j: AnyQuery) => j.onRef('c.trip_id', '=', 't.id').on(sql`c.user_id = (select auth.uid())`))
+    .select([...tripColumns, sql<TripRole>`CASE WHEN ${own} THEN 'owner' ELSE c.role END`.as('role')]);
   for (const o of p.order) q = q.orderBy(`t.${o.column}`, o.desc ? 'desc' : 'asc');
   const rows = (await q.limit(p.limit).offset(p.offset).execute()) as Row[];
   if (!p.count) return { rows };
