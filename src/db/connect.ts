@@ -139,7 +139,6 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     connectionString: url,
     max: opts.poolSize ?? 10,
     application_name: APPLICATION_NAME,
-    pipeline: true,
     types: { getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
     // Timestamps are rendered in UTC. A session SET rather than a startup option, because
     // connection poolers (Supabase's, Neon's) reject startup options.

@@ -20,6 +20,8 @@ export const SQLSTATE = {
   /** Raised by the collection caps (db/migrations/000030_collection_limits.sql). */
   PROGRAM_LIMIT_EXCEEDED: '54000',
   ADMIN_SHUTDOWN: '57P01',
+  /** Also a prepared statement's cached plan whose result type changed (pg-dialect.ts). */
+  FEATURE_NOT_SUPPORTED: '0A000',
   CANNOT_CONNECT_NOW: '57P03',
 } as const;
 

@@ -1,7 +1,7 @@
 /**
  * A request's transaction, on either backend: BEGIN and its settings are not a round trip of
  * their own but ride with the first statement (PGlite: in the same engine call; PostgreSQL: as
- * one simple-query message before it), and a transaction that runs no statement costs nothing.
+ * one simple-query message in the same socket write), and a transaction that runs no statement costs nothing.
  */
 import { SingleConnectionProvider, Transaction, type DatabaseConnection, type Dialect, type Driver, type Kysely, type TransactionSettings } from 'kysely';
 import type { IsolationLevel } from './begin.ts';

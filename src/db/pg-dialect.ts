@@ -7,8 +7,9 @@
  *   failover, a pooler recycling it) emits `error` with no listener — Node's "Unhandled 'error'
  *   event". Every client gets a listener when it connects; the statement in flight fails as
  *   SQLSTATE 08006 (→ 503), the client is discarded at release, and the pool opens new ones.
- * - BEGIN and the transaction's settings go as one simple-query message, right before the first
- *   statement (`LazyTransaction`): one round trip instead of two or three.
+ * - BEGIN and the transaction's settings go as one simple-query message in the same socket write
+ *   as the first statement (`LazyTransaction`, `runBatch`; the pool's clients are in pipeline
+ *   mode), and a one-statement transaction's COMMIT with them: one round trip per request.
  */
 import {
   PostgresAdapter,
@@ -24,6 +25,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { beginStatement } from './begin.ts';
+import { SQLSTATE } from './errors.ts';
 import { prepare } from './pg-prepared.ts';
 import { kyselySettings, secondStatement, type BeginHints, type LazyTransaction } from './lazy-transaction.ts';
 
@@ -53,6 +55,8 @@ export function guardedPool(config: pg.PoolConfig, log: DbLogger): pg.Pool {
   const { onConnect } = config;
   const pool = new pg.Pool({
     ...config,
+    // runBatch writes several statements before the first is answered.
+    pipeline: true,
     onConnect: async (client: pg.ClientBase) => {
       track(client as TrackedClient, log);
       await onConnect?.(client);
@@ -153,8 +157,6 @@ class PgDriver implements Driver {
   async destroy(): Promise<void> {}
 }
 
-/** feature_not_supported: PostgreSQL's code for a cached plan whose result type changed. */
-const STALE_PLAN = '0A000';
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
 export class PgConnection implements LazyTransaction {
@@ -199,7 +201,7 @@ export class PgConnection implements LazyTransaction {
    */
   private staleOrSelf(e: unknown): unknown {
     const err = e as { code?: string; message?: string };
-    if (err?.code !== STALE_PLAN || !/cached plan/.test(err.message ?? '')) return e;
+    if (err?.code !== SQLSTATE.FEATURE_NOT_SUPPORTED || !/cached plan/.test(err.message ?? '')) return e;
     this.discard = e as Error;
     return Object.assign(new Error(`a prepared statement outlived a schema change; the connection is replaced: ${err.message}`, { cause: e }), { code: '08006' });
   }
